@@ -1,0 +1,151 @@
+"""``dlbio build``: validate → convert → enrich with EDAM → SHACL → store and dumps → switch.
+
+A build writes a complete new release folder beside the old ones and only then repoints the
+``current`` symlink (an atomic rename), so a failing or interrupted build leaves the served KG
+exactly as it was.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from pyoxigraph import DefaultGraph, Quad, RdfFormat, Store, Triple, serialize
+
+from kg.convert import Converter, edam_triples
+from kg.dumps import DumpFile, ntriples_bytes, sort_triples, write_dumps
+from kg.edam import EDAM_VERSION, ancestry
+from kg.namespaces import EDAM, PREFIXES
+from kg.paths import Paths
+from kg.records import Record, read_all
+from kg.schema import SchemaArtifacts, ensure_artifacts
+from kg.shacl import check_shapes
+from kg.validate import validate
+from kg.void import class_counts, void_triples
+
+KEEP_RELEASES = 3
+Step = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What a successful build produced."""
+
+    release: Path
+    version: str
+    triples: int
+    files: list[DumpFile]
+
+
+def load_and_validate(
+    paths: Paths, step: Step = lambda _: None
+) -> tuple[list[Record], SchemaArtifacts]:
+    """Read the curated data and validate it; raises DataInvalid with located problems."""
+    step("Generating schema artifacts")
+    artifacts = ensure_artifacts(paths.schema, paths.generated)
+    step("Reading data")
+    records = read_all(paths.data)
+    step(f"Validating {len(records)} records")
+    validate(records, artifacts)
+    return records, artifacts
+
+
+def graph_triples(records: list[Record], artifacts: SchemaArtifacts) -> list[Triple]:
+    """All KG triples, sorted: the records plus label and ancestry of every EDAM term used."""
+    triples = list(Converter(artifacts).triples(records))
+    used = {t.object.value for t in triples if t.object.value.startswith(EDAM)}
+    terms = ancestry("edam:" + iri[len(EDAM) :] for iri in used)
+    triples.extend(edam_triples(terms.values()))
+    return sort_triples(triples)
+
+
+def _created() -> str:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    moment = datetime.fromtimestamp(int(epoch), UTC) if epoch else datetime.now(UTC)
+    return moment.replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def _write_store(folder: Path, triples: list[Triple]) -> None:
+    store = Store(str(folder / "store"))
+    store.bulk_extend(Quad(t.subject, t.predicate, t.object, DefaultGraph()) for t in triples)
+    store.flush()
+    store.optimize()
+    del store
+
+
+def _write_release(staging: Path, triples: list[Triple], step: Step) -> BuildResult:
+    step("Writing dumps")
+    files = write_dumps(triples, staging)
+    version = next(f.sha256 for f in files if f.name == "dlbio.nt")[:12]
+    created = _created()
+    void = void_triples(version, created, triples, files)
+    (staging / "void.ttl").write_bytes(write_void(void))
+    step("Loading the Oxigraph store")
+    _write_store(staging, triples + void)
+    manifest = {
+        "version": version,
+        "created": created,
+        "triples": len(triples),
+        "edam_version": EDAM_VERSION,
+        "classes": dict(sorted(class_counts(triples).items())),
+        "files": {f.name: f.as_dict() for f in files},
+    }
+    (staging / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
+    return BuildResult(staging, version, len(triples), files)
+
+
+def write_void(void: list[Triple]) -> bytes:
+    """Serialize the VoID description as Turtle."""
+    return serialize(sort_triples(void), format=RdfFormat.TURTLE, prefixes=PREFIXES)
+
+
+def _switch(paths: Paths, release: Path) -> None:
+    link = paths.build / f".current-{os.getpid()}"
+    link.unlink(missing_ok=True)
+    link.symlink_to(release.relative_to(paths.build))
+    os.replace(link, paths.current)
+
+
+def _prune(paths: Paths, keep: int = KEEP_RELEASES) -> None:
+    current = paths.current.resolve()
+    releases = sorted(
+        p for p in paths.releases.iterdir() if p.is_dir() and not p.name.startswith(".")
+    )
+    for old in releases[:-keep]:
+        if old.resolve() != current:
+            shutil.rmtree(old, ignore_errors=True)
+    for stale in paths.releases.glob(".staging-*"):
+        if time.time() - stale.stat().st_mtime > 3600:
+            shutil.rmtree(stale, ignore_errors=True)
+
+
+def build(paths: Paths, step: Step = lambda _: None, check_shacl: bool = True) -> BuildResult:
+    """Run the whole build and switch ``current`` to the new release only if every step passed."""
+    records, artifacts = load_and_validate(paths, step)
+    step("Converting to RDF")
+    triples = graph_triples(records, artifacts)
+    if check_shacl:
+        step(f"Checking {len(triples)} triples against SHACL shapes")
+        check_shapes(ntriples_bytes(triples), artifacts.shacl)
+    paths.releases.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=paths.releases))
+    staging.chmod(0o755)
+    try:
+        result = _write_release(staging, triples, step)
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+        release = paths.releases / f"{stamp}-{result.version}"
+        staging.rename(release)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    step("Switching to the new release")
+    _switch(paths, release)
+    _prune(paths)
+    return BuildResult(release, result.version, result.triples, result.files)

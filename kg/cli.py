@@ -1,0 +1,196 @@
+"""The ``dlbio`` command line: validate, build, stats, query, serve, import-list.
+
+Exit codes: 0 ok, 1 data invalid (or build failed), 2 usage error.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from kg.errors import BuildFailed, DataInvalid
+from kg.namespaces import compact
+from kg.paths import Paths, default_paths
+
+console = Console(stderr=True, highlight=False)
+out = Console(highlight=False, soft_wrap=True)
+EXIT_INVALID = 1
+EXIT_USAGE = 2
+
+data_option = click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Curated data folder.",
+)
+build_option = click.option(
+    "--build-dir", type=click.Path(file_okay=False, path_type=Path), help="Build output folder."
+)
+
+
+def _paths(data_dir: Path | None = None, build_dir: Path | None = None) -> Paths:
+    return default_paths(data=data_dir, build=build_dir)
+
+
+@contextmanager
+def _steps() -> Iterator[object]:
+    """Show each build step with a spinner, then a tick and its duration."""
+    started = {"name": None, "t": time.perf_counter()}
+    with console.status("Starting…") as status:
+
+        def step(name: str) -> None:
+            _finish(started)
+            started.update(name=name, t=time.perf_counter())
+            status.update(f"{name}…")
+
+        yield step
+        _finish(started)
+
+
+def _finish(started: dict) -> None:
+    if started["name"]:
+        console.print(f"[green]✓[/] {started['name']} ({time.perf_counter() - started['t']:.2f} s)")
+
+
+def _fail_invalid(exc: DataInvalid | BuildFailed) -> None:
+    if isinstance(exc, DataInvalid):
+        console.print(f"[red]✗ Data invalid: {len(exc.problems)} problem(s)[/]")
+        for problem in exc.problems:
+            console.print(f"  {problem}", markup=False)
+    else:
+        console.print("[red]✗ Build failed:[/]")
+        console.print(str(exc), markup=False)
+    console.print("The previously built KG (if any) is unchanged.")
+    sys.exit(EXIT_INVALID)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="dlbio-kg")
+def cli() -> None:
+    """DLBio-KG: build and serve the knowledge graph of deep-learning methods in biology."""
+
+
+@cli.command()
+@data_option
+def validate(data_dir: Path | None) -> None:
+    """Validate the curated data against the schema, EDAM and the identifier rules."""
+    from kg.build import load_and_validate
+
+    try:
+        with _steps() as step:
+            records, _ = load_and_validate(_paths(data_dir), step)
+    except DataInvalid as exc:
+        _fail_invalid(exc)
+    console.print(f"[green]Valid:[/] {len(records)} records")
+
+
+@cli.command()
+@data_option
+@build_option
+@click.option("--no-shacl", is_flag=True, help="Skip SHACL validation of the graph (faster).")
+def build(data_dir: Path | None, build_dir: Path | None, no_shacl: bool) -> None:
+    """Build the KG: validate, convert to RDF, check SHACL, write store and dumps, switch."""
+    from kg.build import build as run_build
+
+    try:
+        with _steps() as step:
+            result = run_build(_paths(data_dir, build_dir), step, check_shacl=not no_shacl)
+    except (DataInvalid, BuildFailed) as exc:
+        _fail_invalid(exc)
+    console.print(
+        f"[green]Built[/] version {result.version}: {result.triples} triples in {result.release}"
+    )
+
+
+def _current_store(build_dir: Path | None):
+    from kg.query import open_store
+
+    try:
+        return open_store(_paths(build_dir=build_dir).current)
+    except (FileNotFoundError, OSError) as exc:
+        raise click.UsageError(str(exc)) from exc
+
+
+@cli.command()
+@build_option
+def stats(build_dir: Path | None) -> None:
+    """Entity counts per class and the EDAM terms used, read from the built store."""
+    from kg import stats as kg_stats
+
+    store = _current_store(build_dir)
+    counts = Table("class", "entities", title="Entities per class")
+    for cls, n in kg_stats.class_counts(store):
+        counts.add_row(compact(cls), str(n))
+    out.print(counts)
+    out.print(
+        f"Methods linked to the paper that describes them: {kg_stats.methods_with_paper(store)}"
+    )
+    terms = Table("EDAM term", "label", "methods", title="EDAM terms used by methods")
+    for term, label, n in kg_stats.edam_terms_used(store):
+        terms.add_row(compact(term), label, str(n))
+    out.print(terms)
+
+
+@cli.command()
+@click.argument("query_or_file")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csv", "tsv", "xml", "ttl", "nt", "jsonld"]),
+    help="table/json/csv/tsv/xml for SELECT and ASK; ttl/nt/jsonld for CONSTRUCT and DESCRIBE.",
+)
+@build_option
+def query(query_or_file: str, fmt: str | None, build_dir: Path | None) -> None:
+    """Run a SPARQL query (text or .rq file) against the built KG."""
+    from kg.query import QueryUsageError, read_query, run_query
+
+    store = _current_store(build_dir)
+    try:
+        result = run_query(store, read_query(query_or_file), fmt)
+    except (QueryUsageError, OSError) as exc:
+        raise click.UsageError(str(exc)) from exc
+    if isinstance(result, bytes):
+        sys.stdout.buffer.write(result)
+        sys.stdout.flush()
+    else:
+        out.print(result)
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", type=int, help="Number of gunicorn workers.")
+@click.option(
+    "--load",
+    "load",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="Serve these RDF files instead of the built KG (repeatable).",
+)
+@click.option("--timeout", type=float, help="Query deadline in seconds (DLBIO_QUERY_TIMEOUT).")
+@build_option
+def serve(
+    host: str,
+    port: int,
+    workers: int | None,
+    load: tuple[str, ...],
+    timeout: float | None,
+    build_dir: Path | None,
+) -> None:
+    """Serve the built KG (or --load files) over SPARQL and linked data on HOST:PORT."""
+    from server.serve import run
+
+    kg_dir = None if load else str(_paths(build_dir=build_dir).current)
+    run(host=host, port=port, workers=workers, load=load, kg_dir=kg_dir, timeout=timeout)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli()

@@ -1,0 +1,134 @@
+"""Curated records → RDF triples, with the predicates and classes the LinkML schema declares.
+
+Conversion is driven by the schema index (slot → predicate and range); small per-class hooks add
+what the schema implies but the data leaves implicit (SKOS scheme membership, PROV entity of a
+listing, a paper's label). No blank nodes: inlined objects get fragment IRIs of their parent, so
+the output is deterministic.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from pyoxigraph import Literal, NamedNode, Triple
+
+from kg.edam import EdamTerm
+from kg.namespaces import PREFIXES, SCHEMES, expand
+from kg.records import Record
+from kg.schema import SchemaArtifacts
+
+RDF_TYPE = NamedNode(PREFIXES["rdf"] + "type")
+RDFS_LABEL = NamedNode(PREFIXES["rdfs"] + "label")
+RDFS_SUBCLASS = NamedNode(PREFIXES["rdfs"] + "subClassOf")
+OWL_CLASS = NamedNode(PREFIXES["owl"] + "Class")
+SKOS = PREFIXES["skos"]
+XSD = PREFIXES["xsd"]
+IRI_RANGES = {"uri", "uriorcurie", "WebUrl"}
+#: Fragment name of inlined objects without their own ID, by slot.
+FRAGMENTS = {"links": "link", "listed_in": "listing", "cross_references": "xref"}
+
+
+def _literal(value: Any, range_: str) -> Literal:
+    if isinstance(value, bool):
+        return Literal(str(value).lower(), datatype=NamedNode(XSD + "boolean"))
+    if isinstance(value, int) or range_ == "integer":
+        return Literal(str(value), datatype=NamedNode(XSD + "integer"))
+    return Literal(str(value))
+
+
+class Converter:
+    """Turns records into triples using one schema version's slot and class URIs."""
+
+    def __init__(self, artifacts: SchemaArtifacts):
+        self.artifacts = artifacts
+
+    def _object(self, value: Any, range_: str) -> NamedNode | Literal:
+        meaning = self.artifacts.enum_meanings.get(range_, {}).get(str(value))
+        if meaning:
+            return NamedNode(meaning)
+        is_reference = range_ in self.artifacts.class_uris
+        if range_ in IRI_RANGES or range_.startswith("Edam") or is_reference:
+            return NamedNode(expand(str(value)))
+        return _literal(value, range_)
+
+    def _types(self, cls: str) -> Iterator[NamedNode]:
+        """The class's URI, its ancestors' (a review is also a paper) and skos:Concept for concepts."""
+        for ancestor in self.artifacts.ancestors.get(cls, [cls]):
+            if ancestor != "NamedThing":
+                yield NamedNode(self.artifacts.class_uris[ancestor])
+        if cls in SCHEMES:
+            yield NamedNode(SKOS + "Concept")
+
+    def _node_triples(self, node: NamedNode, cls: str, data: dict[str, Any]) -> Iterator[Triple]:
+        for rdf_class in self._types(cls):
+            yield Triple(node, RDF_TYPE, rdf_class)
+        slots = self.artifacts.slots[cls]
+        for name, value in data.items():
+            if name == "id":
+                continue
+            slot = slots[name]
+            predicate = NamedNode(slot.uri)
+            for i, item in enumerate(value if isinstance(value, list) else [value], start=1):
+                if isinstance(item, dict):
+                    child = self._child_node(node, name, i, item)
+                    yield Triple(node, predicate, child)
+                    yield from self._node_triples(child, slot.range, item)
+                else:
+                    yield Triple(node, predicate, self._object(item, slot.range))
+
+    @staticmethod
+    def _child_node(parent: NamedNode, slot: str, index: int, item: dict[str, Any]) -> NamedNode:
+        if "id" in item:
+            return NamedNode(expand(item["id"]))
+        return NamedNode(f"{parent.value}#{FRAGMENTS.get(slot, slot)}-{index}")
+
+    def record_triples(self, record: Record) -> Iterator[Triple]:
+        """All triples of one curated record (including its inlined objects)."""
+        data = _with_implied_values(record)
+        yield from self._node_triples(NamedNode(expand(data["id"])), record.cls, data)
+
+    def triples(self, records: Iterable[Record]) -> Iterator[Triple]:
+        """Triples of all records plus the SKOS concept schemes they belong to."""
+        for record in records:
+            yield from self.record_triples(record)
+        yield from scheme_triples()
+
+
+def _with_implied_values(record: Record) -> dict[str, Any]:
+    """The record's data plus values the build fills in (never stored in data/)."""
+    data = dict(record.data)
+    if record.cls in ("Paper", "Review") and "name" not in data:
+        data["name"] = data["title"]
+    if "listed_in" in data and "source" in data:
+        data["listed_in"] = [{**p, "entity": data["source"]} for p in data["listed_in"]]
+    if record.cls in SCHEMES:
+        data["in_scheme"] = SCHEMES[record.cls]
+        if not data.get("broader"):
+            data["top_concept_of"] = SCHEMES[record.cls]
+    return data
+
+
+SCHEME_LABELS = {
+    "Architecture": "DLBio neural-network architectures",
+    "DataModality": "DLBio data modalities",
+    "Subfield": "DLBio subfields of biology",
+}
+
+
+def scheme_triples() -> Iterator[Triple]:
+    """The three SKOS concept schemes (architectures, modalities, subfields)."""
+    for cls, iri in SCHEMES.items():
+        node = NamedNode(iri)
+        yield Triple(node, RDF_TYPE, NamedNode(SKOS + "ConceptScheme"))
+        yield Triple(node, RDFS_LABEL, Literal(SCHEME_LABELS[cls]))
+
+
+def edam_triples(terms: Iterable[EdamTerm]) -> Iterator[Triple]:
+    """Label and direct parents of each EDAM term (pass the full ancestry for closure)."""
+    for term in terms:
+        node = NamedNode(term.iri)
+        yield Triple(node, RDF_TYPE, OWL_CLASS)
+        yield Triple(node, RDFS_LABEL, Literal(term.label))
+        for parent in term.parents:
+            yield Triple(node, RDFS_SUBCLASS, NamedNode(expand(parent)))

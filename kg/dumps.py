@@ -1,0 +1,72 @@
+"""Deterministic dumps of the graph: sorted N-Triples, Turtle and JSON-LD, each also gzipped.
+
+The same triples always give byte-identical files: triples are sorted, prefixes are fixed and gzip
+headers carry no timestamp or file name.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from pyoxigraph import RdfFormat, Triple, serialize
+
+from kg.namespaces import PREFIXES
+
+DUMP_FORMATS = {
+    "dlbio.ttl": (RdfFormat.TURTLE, "text/turtle"),
+    "dlbio.nt": (RdfFormat.N_TRIPLES, "application/n-triples"),
+    "dlbio.jsonld": (RdfFormat.JSON_LD, "application/ld+json"),
+}
+GZIP_TYPE = "application/gzip"
+
+
+@dataclass(frozen=True)
+class DumpFile:
+    """A written dump: name, media type, size, SHA-256 and triple count."""
+
+    name: str
+    media_type: str
+    size: int
+    sha256: str
+    triples: int
+    encoding: str | None = None
+
+    def as_dict(self) -> dict[str, object]:
+        """JSON-ready form for the build manifest."""
+        return asdict(self)
+
+
+def sort_triples(triples: Iterable[Triple]) -> list[Triple]:
+    """Unique triples in a stable order (subject, predicate, object as N-Triples text)."""
+    unique = {str(t): t for t in triples}
+    return [unique[key] for key in sorted(unique)]
+
+
+def _write(path: Path, content: bytes) -> tuple[int, str]:
+    path.write_bytes(content)
+    return len(content), hashlib.sha256(content).hexdigest()
+
+
+def ntriples_bytes(triples: list[Triple]) -> bytes:
+    """N-Triples text of the triples, one per line, in the given order."""
+    return "".join(f"{t} .\n" for t in triples).encode("utf-8")
+
+
+def write_dumps(triples: list[Triple], folder: Path) -> list[DumpFile]:
+    """Write every dump format and its gzipped copy into ``folder``; triples must be sorted."""
+    files = []
+    for name, (rdf_format, media_type) in DUMP_FORMATS.items():
+        if rdf_format == RdfFormat.N_TRIPLES:
+            content = ntriples_bytes(triples)
+        else:
+            content = serialize(triples, format=rdf_format, prefixes=PREFIXES)
+        size, digest = _write(folder / name, content)
+        files.append(DumpFile(name, media_type, size, digest, len(triples)))
+        packed = gzip.compress(content, compresslevel=6, mtime=0)
+        size, digest = _write(folder / f"{name}.gz", packed)
+        files.append(DumpFile(f"{name}.gz", media_type, size, digest, len(triples), "gzip"))
+    return files

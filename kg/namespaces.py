@@ -1,0 +1,77 @@
+"""IRI namespaces used across the knowledge graph — declared once, here."""
+
+from __future__ import annotations
+
+BASE = "https://w3id.org/dlbio/"
+SCHEMA_NS = BASE + "schema/"
+EDAM = "http://edamontology.org/"
+
+#: Class name → IRI path segment of its instances (``method:x`` is ``BASE + "method/x"``).
+CLASS_SEGMENTS = {
+    "Method": "method",
+    "Paper": "paper",
+    "Review": "paper",
+    "CodeRepository": "repository",
+    "Architecture": "architecture",
+    "DataModality": "modality",
+    "Subfield": "subfield",
+    "SoftwareFramework": "framework",
+    "SourceList": "dataset",
+}
+
+#: Prefixes written in Turtle dumps and used to expand CURIEs in the data.
+PREFIXES = {
+    "dlbio": SCHEMA_NS,
+    "method": BASE + "method/",
+    "paper": BASE + "paper/",
+    "repository": BASE + "repository/",
+    "architecture": BASE + "architecture/",
+    "modality": BASE + "modality/",
+    "subfield": BASE + "subfield/",
+    "framework": BASE + "framework/",
+    "dataset": BASE + "dataset/",
+    "scheme": BASE + "scheme/",
+    "edam": EDAM,
+    "schema": "http://schema.org/",
+    "dcterms": "http://purl.org/dc/terms/",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "fabio": "http://purl.org/spar/fabio/",
+    "bibo": "http://purl.org/ontology/bibo/",
+    "prov": "http://www.w3.org/ns/prov#",
+    "dcat": "http://www.w3.org/ns/dcat#",
+    "void": "http://rdfs.org/ns/void#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "sh": "http://www.w3.org/ns/shacl#",
+    "sd": "http://www.w3.org/ns/sparql-service-description#",
+}
+
+#: SKOS concept schemes of the three vocabularies, by class name.
+SCHEMES = {
+    "Architecture": BASE + "scheme/architectures",
+    "DataModality": BASE + "scheme/modalities",
+    "Subfield": BASE + "scheme/subfields",
+}
+
+
+def expand(curie: str) -> str:
+    """Expand a CURIE with the project's prefixes; absolute IRIs pass through.
+
+    >>> expand("method:deepbind")
+    'https://w3id.org/dlbio/method/deepbind'
+    """
+    prefix, sep, local = curie.partition(":")
+    if sep and prefix in PREFIXES and not local.startswith("//"):
+        return PREFIXES[prefix] + local
+    return curie
+
+
+def compact(iri: str) -> str:
+    """Compact an IRI to a CURIE with the longest matching project prefix, else return it."""
+    best = ""
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(namespace) and len(namespace) > len(PREFIXES.get(best, "")):
+            best = prefix
+    return f"{best}:{iri[len(PREFIXES[best]) :]}" if best else iri

@@ -1,0 +1,51 @@
+"""Default locations of the pipeline's inputs and outputs.
+
+Every stage reads the previous stage's output from these defaults; each can be overridden by a CLI
+option or a ``DLBIO_*`` environment variable.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _from_env(name: str, default: Path) -> Path:
+    value = os.environ.get(name)
+    return Path(value) if value else default
+
+
+@dataclass(frozen=True)
+class Paths:
+    """Where the schema, the curated data and the build outputs live."""
+
+    schema: Path
+    data: Path
+    build: Path
+
+    @property
+    def releases(self) -> Path:
+        """Folder holding one sub-folder per built release."""
+        return self.build / "releases"
+
+    @property
+    def current(self) -> Path:
+        """Symlink to the release being served."""
+        return self.build / "current"
+
+    @property
+    def generated(self) -> Path:
+        """Artifacts generated from the schema (JSON Schema, SHACL, OWL, docs)."""
+        return self.build / "schema"
+
+
+def default_paths(data: Path | None = None, build: Path | None = None) -> Paths:
+    """Return the project's paths, honouring DLBIO_DATA_DIR and DLBIO_BUILD_DIR."""
+    return Paths(
+        schema=_from_env("DLBIO_SCHEMA", PROJECT_ROOT / "schema" / "dlbio.yaml"),
+        data=data or _from_env("DLBIO_DATA_DIR", PROJECT_ROOT / "data"),
+        build=build or _from_env("DLBIO_BUILD_DIR", PROJECT_ROOT / "build"),
+    )

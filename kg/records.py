@@ -1,0 +1,100 @@
+"""Reading curated records from ``data/``: one YAML list of records per class file."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from kg.errors import DataInvalid, DataProblem
+
+#: Data file name → LinkML class of its records, in load order.
+FILE_CLASSES = {
+    "dataset.yaml": "SourceList",
+    "subfields.yaml": "Subfield",
+    "architectures.yaml": "Architecture",
+    "modalities.yaml": "DataModality",
+    "frameworks.yaml": "SoftwareFramework",
+    "edam.yaml": "EdamTerm",
+    "papers.yaml": "Paper",
+    "reviews.yaml": "Review",
+    "methods.yaml": "Method",
+}
+
+
+@dataclass(frozen=True)
+class Record:
+    """A curated record with where it came from."""
+
+    cls: str
+    data: dict[str, Any]
+    file: str
+    index: int
+
+    @property
+    def id(self) -> str:
+        """The record's CURIE, or a positional label when the id is missing."""
+        value = self.data.get("id")
+        return value if isinstance(value, str) else f"#{self.index + 1}"
+
+    def problem(self, field: str, message: str) -> DataProblem:
+        """A problem located at one field of this record."""
+        return DataProblem(self.file, self.id, field, message)
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise DataInvalid(
+            [DataProblem(path.name, "", "", f"malformed YAML: {where}{problem}")]
+        ) from None
+    except UnicodeDecodeError as exc:
+        raise DataInvalid([DataProblem(path.name, "", "", f"not UTF-8: {exc.reason}")]) from None
+
+
+def read_file(path: Path, cls: str) -> list[Record]:
+    """Read one data file; it must hold a YAML list of mappings."""
+    content = _read_yaml(path)
+    if content is None:
+        return []
+    if not isinstance(content, list):
+        raise DataInvalid([DataProblem(path.name, "", "", "expected a YAML list of records")])
+    problems = [
+        DataProblem(path.name, f"#{i + 1}", "", "expected a mapping of field: value")
+        for i, item in enumerate(content)
+        if not isinstance(item, dict)
+    ]
+    if problems:
+        raise DataInvalid(problems)
+    return [Record(cls, item, path.name, i) for i, item in enumerate(content)]
+
+
+def read_all(data_dir: Path) -> list[Record]:
+    """Read every class file of ``data_dir`` (missing files hold no records)."""
+    if not data_dir.is_dir():
+        raise DataInvalid([DataProblem(str(data_dir), "", "", "data folder not found")])
+    records: list[Record] = []
+    problems: list[DataProblem] = []
+    for name, cls in FILE_CLASSES.items():
+        path = data_dir / name
+        if not path.exists():
+            continue
+        try:
+            records.extend(read_file(path, cls))
+        except DataInvalid as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise DataInvalid(problems)
+    return records
+
+
+def by_class(records: list[Record], *classes: str) -> Iterator[Record]:
+    """Records of the given classes, in file order."""
+    return (r for r in records if r.cls in classes)

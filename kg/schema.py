@@ -1,0 +1,136 @@
+"""The LinkML schema and what the build generates from it.
+
+Generated artifacts (JSON Schema, SHACL shapes, OWL, Markdown docs and a slot/class URI index)
+go to ``build/schema/``, keyed by the schema file's SHA-256 so they are regenerated exactly when
+the schema changes and LinkML (slow to import) is loaded only then.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+INDEX_FILE = "index.json"
+#: Bump when what ``_generate`` writes changes, so cached artifacts are regenerated.
+GENERATOR_VERSION = "2"
+
+
+@dataclass(frozen=True)
+class SlotInfo:
+    """What the converter needs to know of one slot of one class."""
+
+    uri: str
+    range: str
+    multivalued: bool
+
+
+@dataclass(frozen=True)
+class SchemaArtifacts:
+    """Generated artifacts of one schema version."""
+
+    folder: Path
+    digest: str
+    json_schema: dict[str, Any]
+    class_uris: dict[str, str]
+    slots: dict[str, dict[str, SlotInfo]]
+    ancestors: dict[str, list[str]]
+    enum_meanings: dict[str, dict[str, str]]
+
+    def is_a(self, cls: str, ancestor: str) -> bool:
+        """Whether ``cls`` is ``ancestor`` or one of its subclasses."""
+        return ancestor in self.ancestors.get(cls, [cls])
+
+    @property
+    def shacl(self) -> Path:
+        """SHACL shapes (Turtle)."""
+        return self.folder / "dlbio.shacl.ttl"
+
+
+def schema_digest(schema: Path) -> str:
+    """SHA-256 of the schema file and the generator version."""
+    return hashlib.sha256(GENERATOR_VERSION.encode() + schema.read_bytes()).hexdigest()
+
+
+def _index(schema: Path) -> dict[str, Any]:
+    from linkml_runtime.utils.schemaview import SchemaView
+
+    view = SchemaView(str(schema))
+    classes: dict[str, Any] = {}
+    for name, cls in view.all_classes().items():
+        slots = {
+            s.name: {
+                "uri": view.get_uri(s, expand=True),
+                "range": s.range or "string",
+                "multivalued": bool(s.multivalued),
+            }
+            for s in view.class_induced_slots(name)
+        }
+        classes[name] = {
+            "uri": view.get_uri(cls, expand=True),
+            "ancestors": sorted(view.class_ancestors(name)),
+            "slots": slots,
+        }
+    enums = {
+        name: {value: pv.meaning for value, pv in enum.permissible_values.items() if pv.meaning}
+        for name, enum in view.all_enums().items()
+    }
+    return {"classes": classes, "enums": enums}
+
+
+def _generate(schema: Path, folder: Path) -> None:
+    from linkml.generators.docgen import DocGenerator
+    from linkml.generators.jsonschemagen import JsonSchemaGenerator
+    from linkml.generators.owlgen import OwlSchemaGenerator
+    from linkml.generators.shaclgen import ShaclGenerator
+
+    source = str(schema)
+    (folder / "dlbio.schema.json").write_text(JsonSchemaGenerator(source).serialize())
+    (folder / "dlbio.shacl.ttl").write_text(ShaclGenerator(source).serialize())
+    owl = OwlSchemaGenerator(
+        source,
+        consolidate_cardinality_axioms=True,
+        skip_vacuous_min_zero_cardinality_axioms=True,
+        skip_vacuous_local_range_axioms=True,
+    )
+    (folder / "dlbio.owl.ttl").write_text(owl.serialize())
+    DocGenerator(source, mergeimports=False).serialize(directory=str(folder / "docs"))
+    (folder / INDEX_FILE).write_text(json.dumps(_index(schema), indent=1, sort_keys=True))
+
+
+def _load(folder: Path, digest: str) -> SchemaArtifacts:
+    document = json.loads((folder / INDEX_FILE).read_text())
+    index = document["classes"]
+    slots = {
+        cls: {name: SlotInfo(**info) for name, info in body["slots"].items()}
+        for cls, body in index.items()
+    }
+    return SchemaArtifacts(
+        folder=folder,
+        digest=digest,
+        json_schema=json.loads((folder / "dlbio.schema.json").read_text()),
+        class_uris={cls: body["uri"] for cls, body in index.items()},
+        slots=slots,
+        ancestors={cls: body["ancestors"] for cls, body in index.items()},
+        enum_meanings=document["enums"],
+    )
+
+
+def ensure_artifacts(schema: Path, out_root: Path) -> SchemaArtifacts:
+    """Return the artifacts of ``schema``, generating them into ``out_root/<digest>`` if absent."""
+    digest = schema_digest(schema)
+    folder = out_root / digest[:16]
+    if not (folder / INDEX_FILE).exists():
+        out_root.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".gen-", dir=out_root))
+        try:
+            _generate(schema, staging)
+            staging.rename(folder)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+    return _load(folder, digest)

@@ -1,0 +1,99 @@
+"""The VoID/DCAT description of a build: version, license, counts, dumps and their checksums."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+
+from pyoxigraph import Literal, NamedNode, Triple
+
+from kg.dumps import DumpFile
+from kg.edam import EDAM_VERSION
+from kg.namespaces import BASE, PREFIXES
+
+DATASET = NamedNode(BASE + "dataset/dlbio-kg")
+LICENSE = NamedNode("https://creativecommons.org/publicdomain/zero/1.0/")
+SPDX = "http://spdx.org/rdf/terms#"
+TITLE = "DLBio-KG: deep-learning methods in biology"
+DESCRIPTION = (
+    "A knowledge graph of published deep-learning methods in biology, their papers, code, "
+    "architectures, data modalities and subfields, with EDAM annotations."
+)
+
+
+def _ns(prefix: str, local: str) -> NamedNode:
+    return NamedNode(PREFIXES[prefix] + local)
+
+
+def _typed(value: object, datatype: str) -> Literal:
+    return Literal(str(value), datatype=_ns("xsd", datatype))
+
+
+def _is_entity(iri: str) -> bool:
+    return iri.startswith(BASE) and "#" not in iri
+
+
+def class_counts(triples: list[Triple]) -> Counter[str]:
+    """Number of distinct subjects per rdf:type in the graph."""
+    rdf_type = _ns("rdf", "type").value
+    return Counter(t.object.value for t in triples if t.predicate.value == rdf_type)
+
+
+def _header(version: str, created: str, triples: int, entities: int) -> Iterator[Triple]:
+    s = DATASET
+    yield Triple(s, _ns("rdf", "type"), _ns("void", "Dataset"))
+    yield Triple(s, _ns("rdf", "type"), _ns("dcat", "Dataset"))
+    yield Triple(s, _ns("dcterms", "title"), Literal(TITLE))
+    yield Triple(s, _ns("dcterms", "description"), Literal(DESCRIPTION))
+    yield Triple(s, _ns("dcterms", "license"), LICENSE)
+    yield Triple(s, _ns("dcterms", "created"), _typed(created, "dateTime"))
+    yield Triple(s, _ns("dcat", "version"), Literal(version))
+    yield Triple(s, _ns("owl", "versionInfo"), Literal(version))
+    yield Triple(s, _ns("void", "triples"), _typed(triples, "integer"))
+    yield Triple(s, _ns("void", "entities"), _typed(entities, "integer"))
+    yield Triple(s, _ns("void", "uriSpace"), Literal(BASE))
+    yield Triple(s, _ns("void", "sparqlEndpoint"), NamedNode(BASE + "sparql"))
+    yield Triple(s, _ns("void", "vocabulary"), NamedNode(PREFIXES["dlbio"]))
+    yield Triple(s, _ns("void", "vocabulary"), NamedNode(PREFIXES["edam"]))
+    yield Triple(s, _ns("prov", "wasDerivedFrom"), NamedNode(BASE + "dataset/deeplearning-biology"))
+    yield Triple(s, _ns("dcterms", "requires"), Literal(f"EDAM {EDAM_VERSION}"))
+
+
+def _class_partitions(counts: Counter[str]) -> Iterator[Triple]:
+    for i, (cls, count) in enumerate(sorted(counts.items()), start=1):
+        node = NamedNode(f"{DATASET.value}#class-{i}")
+        yield Triple(DATASET, _ns("void", "classPartition"), node)
+        yield Triple(node, _ns("void", "class"), NamedNode(cls))
+        yield Triple(node, _ns("void", "entities"), _typed(count, "integer"))
+
+
+def _distributions(files: list[DumpFile]) -> Iterator[Triple]:
+    for dump in files:
+        node = NamedNode(f"{DATASET.value}#dump-{dump.name}")
+        url = NamedNode(f"{BASE}download/{dump.name}")
+        checksum = NamedNode(f"{node.value}-sha256")
+        yield Triple(DATASET, _ns("dcat", "distribution"), node)
+        yield Triple(DATASET, _ns("void", "dataDump"), url)
+        yield Triple(node, _ns("rdf", "type"), _ns("dcat", "Distribution"))
+        yield Triple(node, _ns("dcat", "downloadURL"), url)
+        yield Triple(node, _ns("dcat", "mediaType"), Literal(dump.media_type))
+        if dump.encoding:
+            yield Triple(node, _ns("dcat", "compressFormat"), Literal("application/gzip"))
+        yield Triple(node, _ns("dcat", "byteSize"), _typed(dump.size, "integer"))
+        yield Triple(node, _ns("void", "triples"), _typed(dump.triples, "integer"))
+        yield Triple(node, _ns("dcterms", "license"), LICENSE)
+        yield Triple(node, NamedNode(SPDX + "checksum"), checksum)
+        yield Triple(
+            checksum, NamedNode(SPDX + "algorithm"), NamedNode(SPDX + "checksumAlgorithm_sha256")
+        )
+        yield Triple(checksum, NamedNode(SPDX + "checksumValue"), _typed(dump.sha256, "hexBinary"))
+
+
+def void_triples(
+    version: str, created: str, triples: list[Triple], files: list[DumpFile]
+) -> list[Triple]:
+    """The VoID/DCAT description of a build (kept out of the dumps it describes)."""
+    counts = class_counts(triples)
+    entities = len({t.subject.value for t in triples if _is_entity(t.subject.value)})
+    out = [*_header(version, created, len(triples), entities), *_class_partitions(counts)]
+    return out + list(_distributions(files))
