@@ -179,12 +179,12 @@ _LABEL_RULES: tuple[tuple[str, str], ...] = (
     ("discussion", "gitxiv|discussion"),
     ("notebook", "notebook|colaboratory|colab|tutorial|jupyter"),
     ("video", "video|youtube|talk|webinar|lecture"),
-    ("web_server", "web server|webserver|server|web app|web tool|online tool"),
+    ("web_server", "web server|webserver|server|web interface|web app|web tool|online tool"),
     ("docs", "docs|documentation|manual|readthedocs|wiki"),
     (
         "code",
         "github|gitlab|bitbucket|sourceforge|code|source|software|repository|repo|package"
-        "|implementation",
+        "|library|implementation",
     ),
     ("manuscript", "manuscript|openreview"),
     ("preprint", "preprint|biorxiv|medrxiv|arxiv"),
