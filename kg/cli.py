@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.table import Table
 
 from kg.errors import BuildFailed, DataInvalid
+from kg.import_cli import import_list
 from kg.namespaces import compact
 from kg.paths import Paths, default_paths
 
@@ -189,6 +190,9 @@ def serve(
 
     kg_dir = None if load else str(_paths(build_dir=build_dir).current)
     run(host=host, port=port, workers=workers, load=load, kg_dir=kg_dir, timeout=timeout)
+
+
+cli.add_command(import_list)
 
 
 def main() -> None:
