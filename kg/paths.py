@@ -25,6 +25,7 @@ class Paths:
     schema: Path
     data: Path
     build: Path
+    schema_cache: Path | None = None
 
     @property
     def releases(self) -> Path:
@@ -39,7 +40,7 @@ class Paths:
     @property
     def generated(self) -> Path:
         """Artifacts generated from the schema (JSON Schema, SHACL, OWL, docs)."""
-        return self.build / "schema"
+        return self.schema_cache or self.build / "schema"
 
 
 def default_paths(data: Path | None = None, build: Path | None = None) -> Paths:
@@ -48,4 +49,7 @@ def default_paths(data: Path | None = None, build: Path | None = None) -> Paths:
         schema=_from_env("DLBIO_SCHEMA", PROJECT_ROOT / "schema" / "dlbio.yaml"),
         data=data or _from_env("DLBIO_DATA_DIR", PROJECT_ROOT / "data"),
         build=build or _from_env("DLBIO_BUILD_DIR", PROJECT_ROOT / "build"),
+        schema_cache=Path(os.environ["DLBIO_SCHEMA_CACHE"])
+        if os.environ.get("DLBIO_SCHEMA_CACHE")
+        else None,
     )

@@ -16,6 +16,28 @@ from kg.records import Record
 from kg.schema import SchemaArtifacts
 
 
+#: Field name → what a value failing its pattern is, for readable messages.
+PATTERN_NAMES = {
+    "doi": "malformed DOI (expected 10.NNNN/suffix, no resolver prefix)",
+    "url": "malformed URL (expected an absolute http(s) URL)",
+    "arxiv": "malformed arXiv identifier (expected NNNN.NNNNN without version)",
+    "pmid": "malformed PubMed identifier",
+    "github": "malformed GitHub repository (expected owner/name)",
+    "date": "malformed date (expected YYYY, YYYY-MM or YYYY-MM-DD)",
+    "id": "malformed ID (expected prefix:lowercase-slug with the class's prefix)",
+}
+
+
+def _pattern_message(error: jsonschema.ValidationError) -> str:
+    value = str(error.instance)
+    names = [p for p in error.path if isinstance(p, str)]
+    name = names[-1] if names else ""
+    if value.startswith("edam:"):
+        expected = error.schema["pattern"].strip("^$").replace("\\d{4}", "NNNN")
+        return f"{value} is in the wrong EDAM branch or malformed: expected {expected}"
+    return f"{value!r}: {PATTERN_NAMES.get(name, 'does not match ' + error.schema['pattern'])}"
+
+
 def _field_path(path: Iterable[object]) -> str:
     text = ""
     for part in path:
@@ -36,6 +58,9 @@ def _schema_problems(
         if error.validator == "required":
             missing = error.message.split("'")[1]
             yield record.problem(_field_path([*error.path, missing]), "required field is missing")
+            continue
+        if error.validator == "pattern":
+            yield record.problem(field, _pattern_message(error))
             continue
         yield record.problem(field, error.message)
 
