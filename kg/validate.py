@@ -15,7 +15,6 @@ from kg.errors import DataInvalid, DataProblem
 from kg.records import Record
 from kg.schema import SchemaArtifacts
 
-
 #: Field name → what a value failing its pattern is, for readable messages.
 PATTERN_NAMES = {
     "doi": "malformed DOI (expected 10.NNNN/suffix, no resolver prefix)",
