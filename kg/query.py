@@ -11,6 +11,7 @@ from pyoxigraph import (
     QueryTriples,
     RdfFormat,
     Store,
+    serialize,
 )
 from rich.table import Table
 
@@ -76,7 +77,7 @@ def run_query(store: Store, query: str, fmt: str | None) -> Table | bytes | str:
             raise QueryUsageError(
                 f"CONSTRUCT/DESCRIBE results take --format {'/'.join(GRAPH_FORMATS)}"
             )
-        return result.serialize(format=GRAPH_FORMATS[fmt], prefixes=PREFIXES)
+        return serialize(result, format=GRAPH_FORMATS[fmt], prefixes=PREFIXES)
     fmt = fmt or "table"
     if fmt == "table":
         if isinstance(result, QueryBoolean):
