@@ -40,7 +40,7 @@ PUBLICATION_KINDS = frozenset({"paper", "preprint", "manuscript"})
 METHOD_TODO = ["name", "description", "status", "venue", "architectures", "frameworks",
                "modalities", "edam_topics", "edam_operations", "inferred"]  # fmt: skip
 REVIEW_TODO = ["description", "status", "venue"]
-SUBFIELD_TODO = ["name", "description", "exact_match or close_match"]
+SUBFIELD_TODO = ["description", "exact_match or close_match"]
 _NAME_SEP_RE = re.compile(r"\s*(?::|,|\s[–—-])\s+")
 _BIORXIV_DATE_RE = re.compile(r"biorxiv\.org/content/(?:biorxiv/)?early/(\d{4})/(\d{2})/(\d{2})/")
 _HEADER = (

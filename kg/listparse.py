@@ -214,15 +214,15 @@ class _Parser:
         """The entry links in ``text`` and the text left between them (the note)."""
         links = [Link(m.group(1).strip(), m.group(2), line) for m in _LINK_RE.finditer(text)]
         rest = _LINK_RE.sub(" ", text)
-        if any(debris in rest for debris in _LINK_DEBRIS):
-            self.problem(line, "malformed link", text)
-            links += [Link(m[1].strip(), m[2], line) for m in _LOOSE_LINK_RE.finditer(rest)]
-            rest = _LOOSE_LINK_RE.sub(" ", rest)
         singles = list(_SINGLE_LINK_RE.finditer(rest))
         if singles:
             self.problem(line, "link with single brackets among the entry's links", text)
             links += [Link(m[1].strip(), m[2], line) for m in singles]
             rest = _SINGLE_LINK_RE.sub(" ", rest)
+        if any(debris in rest for debris in _LINK_DEBRIS):
+            self.problem(line, "malformed link", text)
+            links += [Link(m[1].strip(), m[2], line) for m in _LOOSE_LINK_RE.finditer(rest)]
+            rest = _LOOSE_LINK_RE.sub(" ", rest)
         return links, " ".join(rest.split())
 
 
@@ -248,7 +248,7 @@ def _read_title(lines: list[str], i: int) -> tuple[str, str, int, bool]:
     a heading, another entry or a line of links.
     """
     first = lines[i][_ENTRY_START_RE.match(lines[i]).end() :]
-    end = i if "**" in first or "[[" in first else _closing_line(lines, i)
+    end = i if "**" in first else None if "[[" in first else _closing_line(lines, i)
     if end is not None:
         text = " ".join(line.strip() for line in [first, *lines[i + 1 : end + 1]])
         close = text.find("**")
