@@ -125,11 +125,19 @@ def stats(build_dir: Path | None) -> None:
     """Entity counts per class and the EDAM terms used, read from the built store."""
     from kg import stats as kg_stats
 
+    from kg.schema import ensure_artifacts
+
     store = _current_store(build_dir)
-    counts = Table("class", "entities", title="Entities per class")
+    paths = _paths(build_dir=build_dir)
+    artifacts = ensure_artifacts(paths.schema, paths.generated)
+    names = {uri: name for name, uri in artifacts.class_uris.items() if name != "NamedThing"}
+    counts = Table("schema class", "RDF class", "entities", title="Entities per class")
     for cls, n in kg_stats.class_counts(store):
-        counts.add_row(compact(cls), str(n))
+        counts.add_row(names.get(cls, ""), compact(cls), str(n))
     out.print(counts)
+    by_name = {names.get(cls): n for cls, n in kg_stats.class_counts(store)}
+    methods, reviews = by_name.get("Method", 0), by_name.get("Review", 0)
+    out.print(f"Listed entities: {methods} methods + {reviews} reviews = {methods + reviews}")
     out.print(
         f"Methods linked to the paper that describes them: {kg_stats.methods_with_paper(store)}"
     )

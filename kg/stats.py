@@ -9,6 +9,7 @@ from kg.namespaces import PREFIXES
 CLASS_COUNTS = """
 SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE {
   ?s a ?class . FILTER(STRSTARTS(STR(?s), "https://w3id.org/dlbio/") && !CONTAINS(STR(?s), "#"))
+  FILTER NOT EXISTS { ?s a void:Dataset }
 } GROUP BY ?class ORDER BY ?class
 """
 METHODS_WITH_PAPER = """
