@@ -124,7 +124,6 @@ def _current_store(build_dir: Path | None):
 def stats(build_dir: Path | None) -> None:
     """Entity counts per class and the EDAM terms used, read from the built store."""
     from kg import stats as kg_stats
-
     from kg.schema import ensure_artifacts
 
     store = _current_store(build_dir)
