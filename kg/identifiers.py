@@ -240,12 +240,20 @@ def host_kind(url: str) -> str | None:
 def link_kind(label: str, url: str) -> str:
     """Kind of a listed link: by label first, then by host, else :data:`DEFAULT_KIND`.
 
+    One exception to label first: a link labelled as a paper that points to a preprint server
+    (bioRxiv, medRxiv, arXiv) is a ``preprint``, since that is what the server holds.
+
     >>> link_kind("Briefings in Bioinformatics", "https://academic.oup.com/bib/x")
     'paper'
     >>> link_kind("link", "https://www.youtube.com/watch?v=x")
     'video'
+    >>> link_kind("paper", "https://arxiv.org/abs/1605.01133")
+    'preprint'
     """
-    return label_kind(label) or host_kind(url) or DEFAULT_KIND
+    by_label, by_host = label_kind(label), host_kind(url)
+    if by_label == "paper" and by_host == "preprint":
+        return by_host
+    return by_label or by_host or DEFAULT_KIND
 
 
 def repository_host(url: str) -> str:

@@ -42,7 +42,7 @@ METHOD_TODO = ["name", "description", "status", "venue", "architectures", "frame
 REVIEW_TODO = ["description", "status", "venue"]
 SUBFIELD_TODO = ["description", "exact_match or close_match"]
 _NAME_SEP_RE = re.compile(r"\s*(?::|,|\s[–—-])\s+")
-_BIORXIV_DATE_RE = re.compile(r"biorxiv\.org/content/(?:biorxiv/)?early/(\d{4})/(\d{2})/(\d{2})/")
+_EARLY_DATE_RE = re.compile(r"^https?://[^/]+/content/(?:[a-z]+/)?early/(\d{4})/(\d{2})/(\d{2})/")
 _HEADER = (
     "# Draft written by `dlbio import-list`: facts read from the list, not yet curated.\n"
     "# Fill in the fields under todo, move each record into the data file it is filed under,\n"
@@ -86,8 +86,12 @@ def proposed_slug(title: str) -> str:
 
 
 def link_date(url: str) -> str | None:
-    """Date a bioRxiv link's path carries (``early/2016/12/21/…`` → ``2016-12-21``)."""
-    m = _BIORXIV_DATE_RE.search(url)
+    """Date an online-first link's path carries (bioRxiv, HighWire ``content/early/Y/M/D/…``).
+
+    >>> link_date("https://www.biorxiv.org/content/early/2016/12/21/092890")
+    '2016-12-21'
+    """
+    m = _EARLY_DATE_RE.match(url.strip())
     return "-".join(m.groups()) if m else None
 
 
@@ -197,14 +201,15 @@ def _method_links(links: list[dict[str, str]]) -> dict[str, Any]:
         if link["kind"] != "code" and not github:
             continue
         host = repository_host(link["url"])
-        slug = slugify(github.replace("/", "-")) if github else slugify(_host(link["url"]))
+        slug = slugify(github.replace("/", "-")) if github else slugify(_host_path(link["url"]))
         repo = {"id": f"repository:{_unique(slug, taken)}", "url": link["url"], "host": host}
         repos.append(repo | ({"github": github} if github else {}))
     return ({"links": links} if links else {}) | ({"code_repositories": repos} if repos else {})
 
 
-def _host(url: str) -> str:
-    return re.sub(r"^[a-z]+://(www\.)?", "", url).split("/", 1)[0]
+def _host_path(url: str) -> str:
+    """Host and path of a URL, without scheme and ``www.`` (``tools.example.edu/tool``)."""
+    return re.sub(r"^[a-z]+://(www\.)?", "", url.strip()).split("?", 1)[0].split("#", 1)[0]
 
 
 class _Dumper(yaml.SafeDumper):

@@ -224,7 +224,12 @@ def test_host_kind(url: str, kind: str | None) -> None:
 @pytest.mark.parametrize(
     ("label", "url", "kind"),
     [
-        ("paper", "http://biorxiv.org/content/early/2016/01/07/036129", "paper"),  # label first
+        ("paper", "http://biorxiv.org/content/early/2016/01/07/036129", "preprint"),
+        ("paper", "https://arxiv.org/abs/1605.01133", "preprint"),
+        ("bioRxiv preprint", "https://www.biorxiv.org/content/early/2017/11/05/214122", "preprint"),
+        ("manuscript", "https://arxiv.org/abs/1605.01133", "manuscript"),  # label first
+        ("paper", "https://github.com/a/b", "paper"),  # label first
+        ("code", "https://www.biorxiv.org/content/suppl/x.zip", "code"),
         ("github1", "https://www.github.com/calico/basenji", "code"),
         ("code", "http://tools.genes.toronto.edu/deepbind/", "code"),
         ("link", "https://github.com/a/b", "code"),

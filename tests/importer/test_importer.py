@@ -147,17 +147,17 @@ def test_links_between_parentheses_are_kept_and_flagged(tmp_path: Path) -> None:
     paper = draft(tmp_path, "several-papers-at-once")["papers.yaml"][0]
     assert paper["arxiv"] == "1801.01234"
     assert paper["links"] == [
-        {"label": "paper", "url": "https://arxiv.org/abs/1801.01234v2", "kind": "paper"}
+        {"label": "paper", "url": "https://arxiv.org/abs/1801.01234v2", "kind": "preprint"}
     ]
     assert (25, "text between the entry's links") in [(n.line, n.message) for n in report.notes]
 
 
-def test_non_github_code_link_gets_a_repository_named_after_its_host(tmp_path: Path) -> None:
+def test_non_github_code_link_gets_a_repository_named_after_host_and_path(tmp_path: Path) -> None:
     run("quirks.md", tmp_path)
     content = draft(tmp_path, "gluenet")
     assert content["papers.yaml"][0]["doi"] == "10.1038/s00000-000-0000-1"
     assert content["methods.yaml"][0]["code_repositories"] == [
-        {"id": "repository:gitlab-example-org", "host": "gitlab",
+        {"id": "repository:gitlab-example-org-glue-gluenet", "host": "gitlab",
          "url": "https://gitlab.example.org/glue/gluenet"}
     ]  # fmt: skip
 
