@@ -8,7 +8,7 @@ no drafts. ``--report FILE`` also writes the report as JSON (even with ``--dry-r
 
 Exit codes: 0 the list was read completely (differences are not errors); 1 some lines could not
 be parsed as intended (they are listed with line numbers, and what could be recovered from them
-is still imported) or the data folder holds unreadable YAML; 2 usage error (missing list file,
+is still imported) or a file of the data folder is not YAML of the expected shape; 2 usage error (missing list file,
 bad option, list not UTF-8).
 """
 
@@ -18,7 +18,6 @@ import json
 from pathlib import Path
 
 import click
-import yaml
 from rich.console import Console
 from rich.table import Table
 
@@ -99,8 +98,8 @@ def import_list(
         raise click.BadParameter(f"not UTF-8: {exc.reason}", param_hint="LIST_FILE") from exc
     try:
         report = importer.import_list(text, into, list_file.stem)
-    except yaml.YAMLError as exc:
-        click.echo(f"Error: unreadable YAML in {into}: {exc}", err=True)
+    except importer.FolderError as exc:
+        click.echo(f"Error: {exc}", err=True)
         raise SystemExit(EXIT_PROBLEMS) from exc
     written = [] if dry_run else importer.write_drafts(report, into)
     show(report, Console(highlight=False))

@@ -4,7 +4,8 @@
 (an entry listed in several sections is one entity), and matches every entity to an existing
 record of ``into`` — curated (``methods.yaml`` with its ``papers.yaml`` paper, ``reviews.yaml``)
 or an earlier draft (``drafts/*.yaml``) — by links and derived identifiers first, then by
-normalised title. It reports new, changed (title, links or sections) and missing entries, and
+normalised title. It reports new, changed (title, links or sections; positions within a section
+are not compared, they shift whenever an entry is added above) and missing entries, and
 plans a draft for every new entry and every new section (a subfield to curate). Curated files are
 never written; :func:`write_drafts` only creates files in ``into/drafts/`` that do not exist yet,
 so importing the same list twice is a no-op.
@@ -133,27 +134,38 @@ def merge_entities(parsed: ParsedList) -> list[Entity]:
     return entities
 
 
+class FolderError(ValueError):
+    """A file of the data folder is not YAML of the expected shape."""
+
+
 def read_folder(into: Path) -> Folder:
     """Read the class files of ``into`` and of its drafts (missing files hold nothing)."""
     records: dict[str, list[tuple[str, dict[str, Any]]]] = {}
     for name in RECORD_FILES:
-        records[name] = [(name, r) for r in _yaml_list(into / name)]
+        records[name] = [(name, r) for r in _read(into / name, list)]
     draft_files: set[str] = set()
     for path in sorted((into / DRAFTS_DIR).glob("*.yaml")):
-        draft_files.add(f"{DRAFTS_DIR}/{path.name}")
-        content = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        file = f"{DRAFTS_DIR}/{path.name}"
+        draft_files.add(file)
+        content = _read(path, dict)
         for name in RECORD_FILES:
-            records[name] += [(f"{DRAFTS_DIR}/{path.name}", r) for r in content.get(name) or []]
+            records[name] += [(file, r) for r in content.get(name) or []]
     return Folder(records, draft_files)
 
 
-def _yaml_list(path: Path) -> list[dict[str, Any]]:
-    """Records of one YAML list file, or none when it does not exist."""
+def _read(path: Path, shape: type) -> Any:
+    """Content of a YAML file that must be a ``shape`` (empty when the file does not exist)."""
     if not path.exists():
-        return []
-    return [
-        r for r in yaml.safe_load(path.read_text(encoding="utf-8")) or [] if isinstance(r, dict)
-    ]
+        return shape()
+    try:
+        content = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise FolderError(f"{path}: unreadable YAML: {exc}") from exc
+    if content is None:
+        return shape()
+    if not isinstance(content, shape):
+        raise FolderError(f"{path}: expected a YAML {shape.__name__}")
+    return content
 
 
 def _existing(file: str, record: dict[str, Any], paper: dict[str, Any]) -> Existing:
@@ -176,7 +188,7 @@ def existing_records(folder: Folder) -> list[Existing]:
     found = []
     for name in ("reviews.yaml", "methods.yaml"):
         for file, record in folder.records[name]:
-            if "id" not in record or record.get("replaced_by"):
+            if not isinstance(record, dict) or "id" not in record or record.get("replaced_by"):
                 continue
             paper = record if name == "reviews.yaml" else papers.get(record.get("paper"), {})
             found.append(_existing(file, record, paper))

@@ -136,6 +136,7 @@ class _Planner:
                 self.subfield(section)
 
     def subfield(self, section: Section) -> None:
+        """Plan the draft of one new section as a subfield (broader: its parent section)."""
         slug = _unique(slugify(section.heading), self.taken)
         sid = self.subfield_ids[section.anchor] = f"subfield:{slug}"
         record: dict[str, Any] = {"id": sid, "name": section.heading, "anchor": section.anchor}

@@ -123,12 +123,14 @@ class _Parser:
         self.entry: Entry | None = None
 
     def run(self) -> ParsedList:
+        """Parse every line."""
         i = 0
         while i < len(self.lines):
             i = self.step(i)
         return self.out
 
     def step(self, i: int) -> int:
+        """Handle line index ``i``; return the index of the next line to handle."""
         line = self.lines[i]
         heading = _HEADING_RE.match(line)
         if heading:
@@ -167,6 +169,7 @@ class _Parser:
         self.open_section(level, text, anchor, line)
 
     def open_section(self, level: int, text: str, anchor: str | None, line: int) -> None:
+        """Push a section on the heading stack, deriving its anchor when the list gives none."""
         taken = {s.anchor for s in self.out.sections}
         derived = anchor is None
         if anchor is None:

@@ -78,12 +78,23 @@ def test_default_folder_comes_from_dlbio_data_dir(
     assert (tmp_path / "drafts" / "toynet.yaml").exists()
 
 
-def test_unreadable_data_yaml_exits_1(runner: CliRunner, tmp_path: Path) -> None:
-    (tmp_path / "methods.yaml").write_text("- id: [unclosed\n", encoding="utf-8")
+@pytest.mark.parametrize(
+    ("file", "content", "message"),
+    [
+        ("methods.yaml", "- id: [unclosed\n", "unreadable YAML"),
+        ("papers.yaml", "id: paper:x\n", "expected a YAML list"),
+        ("drafts/x.yaml", "- not a mapping\n", "expected a YAML dict"),
+    ],
+)
+def test_data_file_of_wrong_shape_exits_1(
+    runner: CliRunner, tmp_path: Path, file: str, content: str, message: str
+) -> None:
+    (tmp_path / "drafts").mkdir()
+    (tmp_path / file).write_text(content, encoding="utf-8")
     result = runner.invoke(import_list, [QUIRKS, "--into", str(tmp_path)])
     assert result.exit_code == 1
-    assert "unreadable YAML" in result.output
-    assert not (tmp_path / "drafts").exists()
+    assert message in result.output
+    assert [p.name for p in (tmp_path / "drafts").iterdir()] == (["x.yaml"] if "x" in file else [])
 
 
 @pytest.mark.parametrize(

@@ -304,3 +304,11 @@ def test_malformed_list_is_imported_with_its_problems(tmp_path: Path) -> None:
         "Bold line without links",
     ]
     assert (17, "entry without links") in [(n.line, n.message) for n in report.notes]
+
+
+def test_online_first_link_path_gives_the_paper_date(tmp_path: Path) -> None:
+    url = "http://nar.example.org/content/early/2014/11/05/nar.gku0001.full"
+    report = import_list(f"## S\n\n**X: y** [[paper]({url})]\n", tmp_path, "t")
+    write_drafts(report, tmp_path)
+    paper = draft(tmp_path, "x")["papers.yaml"][0]
+    assert (paper["date"], paper["date_source"], "doi" in paper) == ("2014-11-05", "link", False)
