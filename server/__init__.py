@@ -1,0 +1,42 @@
+"""DLBio-KG SPARQL endpoint: a Flask application factory serving the KG read-only.
+
+>>> app = create_app({"DLBIO_LOAD": ["tests/server/fixtures/protocol.trig"]})  # doctest: +SKIP
+>>> app.test_client().get("/sparql", query_string={"query": "ASK {}"}).json["boolean"]  # doctest: +SKIP
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from server import errors, httputil, store
+from server.cache import ResultCache
+from server.config import load_settings
+from server.execution import Executor
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app: defaults, then ``DLBIO_*`` environment variables, then ``config``.
+
+    The data is opened here (once; gunicorn forks workers after this when preloading).
+    """
+    app = Flask(__name__)
+    settings = load_settings(config)
+    app.config.update(settings)
+    app.config["MAX_CONTENT_LENGTH"] = settings["DLBIO_MAX_BODY_BYTES"]
+    app.config["MAX_FORM_MEMORY_SIZE"] = settings["DLBIO_MAX_BODY_BYTES"]
+    app.config["_ALLOWLIST"] = {host.lower() for host in settings["DLBIO_SERVICE_ALLOWLIST"]}
+    store.init_app(app)
+    app.extensions["dlbio_executor"] = Executor()
+    app.extensions["dlbio_cache"] = ResultCache(
+        settings["DLBIO_CACHE_BYTES"], settings["DLBIO_CACHE_ENTRY_BYTES"]
+    )
+    errors.register(app)
+    httputil.register(app)
+    from server.sparql import bp
+
+    app.register_blueprint(bp)
+    return app

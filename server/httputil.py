@@ -1,0 +1,68 @@
+"""HTTP details shared by the routes: ETags and 304s, gzip, CORS.
+
+>>> matches_etag('W/"v1-abc", "v2"', '"v1-abc"')
+True
+"""
+
+from __future__ import annotations
+
+import hashlib
+import zlib
+from collections.abc import Hashable, Iterator
+
+from flask import Flask, Response, request
+
+VARY = "Accept, Accept-Encoding"
+CORS_HEADERS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Expose-Headers": "ETag, Content-Length, Content-Encoding",
+}
+PREFLIGHT_HEADERS = {
+    "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+    "Access-Control-Max-Age": "86400",
+}
+
+
+def make_etag(version: str, key: Hashable) -> str:
+    """A strong ETag: the build version plus a digest of what selects the representation."""
+    digest = hashlib.blake2b(repr(key).encode("utf-8"), digest_size=9).hexdigest()
+    return f'"{version}-{digest}"'
+
+
+def matches_etag(if_none_match: str | None, etag: str) -> bool:
+    """Weak comparison of an ``If-None-Match`` header against ``etag`` (``*`` matches all)."""
+    if not if_none_match:
+        return False
+    candidates = [part.strip() for part in if_none_match.split(",")]
+    return "*" in candidates or etag in (c.removeprefix("W/") for c in candidates)
+
+
+def gzip_bytes(body: bytes) -> bytes:
+    """gzip-compress a complete body."""
+    compressor = zlib.compressobj(5, zlib.DEFLATED, 31)
+    return compressor.compress(body) + compressor.flush()
+
+
+def gzip_stream(chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """gzip-compress a stream chunk by chunk (memory stays flat)."""
+    compressor = zlib.compressobj(5, zlib.DEFLATED, 31)
+    for chunk in chunks:
+        data = compressor.compress(chunk)
+        if data:
+            yield data
+    yield compressor.flush()
+
+
+def add_cors(response: Response) -> Response:
+    """``Access-Control-Allow-Origin: *`` everywhere; full answers to preflight requests."""
+    response.headers.update(CORS_HEADERS)
+    if request.method == "OPTIONS":
+        response.headers.update(PREFLIGHT_HEADERS)
+        asked = request.headers.get("Access-Control-Request-Headers")
+        response.headers["Access-Control-Allow-Headers"] = asked or "Accept, Content-Type"
+    return response
+
+
+def register(app: Flask) -> None:
+    """Install the CORS hook on ``app``."""
+    app.after_request(add_cors)

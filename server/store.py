@@ -1,0 +1,158 @@
+"""The served knowledge graph: opened once per process, attached to the app, reached by ``get_kg``.
+
+Two sources: the built KG release directory (``DLBIO_KG_DIR``: ``manifest.json``, ``dlbio.nt``,
+``void.ttl``, ``store/``) or explicit RDF files (``DLBIO_LOAD``). The data is never modified: the
+endpoint only ever calls ``Store.query``.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+from flask import Flask, current_app
+
+EXTENSION_FORMATS = {
+    "ttl": ox.RdfFormat.TURTLE,
+    "turtle": ox.RdfFormat.TURTLE,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "nq": ox.RdfFormat.N_QUADS,
+    "nquads": ox.RdfFormat.N_QUADS,
+    "trig": ox.RdfFormat.TRIG,
+    "rdf": ox.RdfFormat.RDF_XML,
+    "owl": ox.RdfFormat.RDF_XML,
+    "xml": ox.RdfFormat.RDF_XML,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "json": ox.RdfFormat.JSON_LD,
+}
+
+
+class KGError(RuntimeError):
+    """The configured data cannot be served (missing release, unreadable file, bad RDF)."""
+
+
+@dataclass
+class KG:
+    """What the endpoint serves: a store plus the facts that describe it."""
+
+    version: str
+    triples: int  # in the default graph
+    void_ttl: bytes | None = None
+    named_graphs: list[str] = field(default_factory=list)
+    store_path: str | None = None  # set for a read-only on-disk store, opened per process
+    _store: ox.Store | None = None
+    _pid: int = 0
+
+    @property
+    def store(self) -> ox.Store:
+        """The pyoxigraph store; an on-disk store is (re)opened read-only in each process."""
+        if self.store_path is not None and self._pid != os.getpid():
+            self._store, self._pid = ox.Store.read_only(self.store_path), os.getpid()
+        assert self._store is not None
+        return self._store
+
+
+def rdf_format(path: Path) -> ox.RdfFormat:
+    """Guess the RDF syntax of ``path`` from its extension (``.gz`` is looked through)."""
+    suffixes = [s.lstrip(".").lower() for s in path.suffixes]
+    if suffixes and suffixes[-1] == "gz":
+        suffixes.pop()
+    fmt = EXTENSION_FORMATS.get(suffixes[-1]) if suffixes else None
+    if fmt is None:
+        raise KGError(f"cannot tell the RDF format of {path.name} from its extension")
+    return fmt
+
+
+def _read(path: Path) -> bytes:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise KGError(f"cannot read {path}: {exc.strerror}") from exc
+    return gzip.decompress(data) if path.suffix == ".gz" else data
+
+
+def _fill(store: ox.Store, path: Path, data: bytes) -> None:
+    try:
+        store.load(data, format=rdf_format(path), base_iri=path.resolve().as_uri())
+    except SyntaxError as exc:
+        raise KGError(f"{path.name} is not valid RDF: {exc}") from exc
+
+
+def _summary(store: ox.Store) -> tuple[int, list[str]]:
+    """The number of triples in the default graph and the sorted named graph IRIs."""
+    graphs = sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
+    count = next(iter(store.query("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")))["n"]
+    return int(count.value), graphs
+
+
+def load_files(paths: list[str]) -> KG:
+    """Serve explicit RDF files; named graphs of N-Quads/TriG are kept.
+
+    The version is derived from the files' content, so it changes when any file changes.
+    """
+    store, digest = ox.Store(), hashlib.sha256()
+    for name in paths:
+        path = Path(name)
+        data = _read(path)
+        digest.update(data)
+        _fill(store, path, data)
+    triples, graphs = _summary(store)
+    return KG(version=digest.hexdigest()[:16], triples=triples, named_graphs=graphs, _store=store)
+
+
+def _manifest(kg_dir: Path) -> dict[str, Any]:
+    path = kg_dir / "manifest.json"
+    if not path.is_file():
+        raise KGError(
+            f"no KG release at {kg_dir} (manifest.json missing): run `dlbio build` "
+            "or serve files with --load"
+        )
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise KGError(f"unreadable manifest.json in {kg_dir}: {exc}") from exc
+
+
+def load_release(kg_dir: str, mode: str = "memory") -> KG:
+    """Serve a built KG release: ``dlbio.nt`` plus ``void.ttl`` in the default graph.
+
+    ``mode="memory"`` loads them into an in-memory store (fastest queries, shared by forked
+    workers); ``mode="disk"`` opens the release's ``store/`` read-only in each worker.
+    """
+    root = Path(kg_dir)
+    manifest = _manifest(root)
+    version = str(manifest.get("version") or "unversioned")
+    void_path = root / "void.ttl"
+    void_ttl = void_path.read_bytes() if void_path.is_file() else None
+    if mode == "disk":
+        triples, graphs = _summary(ox.Store.read_only(str(root / "store")))
+        return KG(version, triples, void_ttl, graphs, store_path=str(root / "store"))
+    if mode != "memory":
+        raise KGError(f"DLBIO_STORE must be 'memory' or 'disk', not {mode!r}")
+    store = ox.Store()
+    for name in ("dlbio.nt", "void.ttl"):
+        if (root / name).is_file():
+            _fill(store, root / name, _read(root / name))
+    triples, graphs = _summary(store)
+    return KG(version, triples, void_ttl, graphs, _store=store)
+
+
+def init_app(app: Flask) -> None:
+    """Open the configured data once (before gunicorn forks its workers) and attach it."""
+    if app.config["DLBIO_LOAD"]:
+        kg = load_files(list(app.config["DLBIO_LOAD"]))
+    else:
+        kg = load_release(app.config["DLBIO_KG_DIR"], app.config["DLBIO_STORE"])
+    app.extensions["dlbio_kg"] = kg
+
+
+def get_kg() -> KG:
+    """The KG attached to the current app."""
+    return current_app.extensions["dlbio_kg"]

@@ -1,0 +1,173 @@
+"""Fixtures for the endpoint tests: fixture data, loopback listeners and a real gunicorn server.
+
+The session server is started through ``server.serve.run`` (the function ``dlbio serve`` calls)
+on a free 127.0.0.1 port, with a 2 s query deadline so the runaway-query test stays short.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+import requests
+from flask import Flask
+from flask.testing import FlaskClient
+
+from server import create_app
+
+FIXTURES = Path(__file__).parent / "fixtures"
+ROOT = Path(__file__).parents[2]
+SYNTHETIC_GRAPH = "http://example.org/dlbio-test/synthetic"
+SYNTHETIC_SIZE = 400
+QUERY_TIMEOUT = 2.0
+
+
+def free_port() -> int:
+    """A currently free TCP port on the loopback interface."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Listener:
+    """A loopback TCP listener that counts the connections it receives."""
+
+    port: int
+    connections: list[tuple[str, int]] = field(default_factory=list)
+
+    @property
+    def url(self) -> str:
+        """An http URL pointing at the listener."""
+        return f"http://127.0.0.1:{self.port}/sparql"
+
+
+@pytest.fixture(scope="session")
+def listener() -> Iterator[Listener]:
+    """A port that must never be contacted by the endpoint (the SSRF canary)."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(16)
+    found = Listener(sock.getsockname()[1])
+
+    def accept() -> None:
+        while True:
+            try:
+                conn, address = sock.accept()
+            except OSError:
+                return
+            found.connections.append(address)
+            conn.close()
+
+    threading.Thread(target=accept, daemon=True).start()
+    yield found
+    sock.close()
+
+
+class _RemoteSparql(BaseHTTPRequestHandler):
+    """A tiny remote SPARQL endpoint: every query gets one binding ?remote = "federated"."""
+
+    def do_GET(self) -> None:
+        body = b'{"head":{"vars":["remote"]},"results":{"bindings":[{"remote":' \
+               b'{"type":"literal","value":"federated"}}]}}'
+        self.send_response(200)
+        self.send_header("Content-Type", "application/sparql-results+json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_POST = do_GET
+
+    def log_message(self, *args: object) -> None:
+        """Keep the test output quiet."""
+
+
+@pytest.fixture(scope="session")
+def remote_sparql() -> Iterator[int]:
+    """An allow-listed federation target (reached as ``localhost:<port>``); yields its port."""
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _RemoteSparql)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield httpd.server_address[1]
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture(scope="session")
+def synthetic_nq(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A synthetic named graph big enough for runaway joins and large streamed results."""
+    path = tmp_path_factory.mktemp("synthetic") / "synthetic.nq"
+    lines = (
+        f'<http://example.org/s{i}> <http://example.org/p{i % 7}> "value {i}" <{SYNTHETIC_GRAPH}> .'
+        for i in range(SYNTHETIC_SIZE)
+    )
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _wait_until_up(base: str, process: subprocess.Popen, log: Path, deadline: float = 30) -> None:
+    stop = time.monotonic() + deadline
+    while time.monotonic() < stop:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited early: {log.read_text()}")
+        try:
+            requests.get(f"{base}/sparql", timeout=1)
+            return
+        except requests.ConnectionError:
+            time.sleep(0.1)
+    raise RuntimeError("server did not come up")
+
+
+@pytest.fixture(scope="session")
+def server(
+    synthetic_nq: Path, remote_sparql: int, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """Base URL of a real gunicorn server (3 workers) serving the fixtures."""
+    port = free_port()
+    load = [str(FIXTURES / "protocol.trig"), str(synthetic_nq)]
+    code = f"from server.serve import run; run(port={port}, workers=3, load={load!r}, timeout=2)"
+    env = {
+        **os.environ,
+        "DLBIO_SERVICE_ALLOWLIST": f"localhost:{remote_sparql}",
+        "DLBIO_MAX_QUERY_LENGTH": "20000",
+        "DLBIO_MAX_BODY_BYTES": "50000",
+    }
+    log = tmp_path_factory.mktemp("server") / "stderr.log"
+    with log.open("wb") as stderr:
+        process = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, env=env, stderr=stderr)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_up(base, process, log)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
+
+
+@pytest.fixture(scope="session")
+def endpoint(server: str) -> str:
+    """The SPARQL endpoint URL of the session server."""
+    return f"{server}/sparql"
+
+
+@pytest.fixture
+def app() -> Flask:
+    """An in-process app over the protocol fixture (timeouts do not end the test process)."""
+    return create_app(
+        {"DLBIO_LOAD": [str(FIXTURES / "protocol.trig")], "DLBIO_EXIT_ON_TIMEOUT": False,
+         "TESTING": True}
+    )
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """A Flask test client for ``app``."""
+    return app.test_client()
