@@ -144,8 +144,8 @@ def query_form(text: str) -> str:
 
 def read_example(path: Path) -> ExampleQuery:
     """Read and check one ``.rq`` file."""
-    header, text = parse_header(path.read_text(encoding="utf-8"))
     try:
+        header, text = parse_header(path.read_text(encoding="utf-8"))
         check_header(header)
         example = ExampleQuery(path.stem, header, text)
         example.form  # noqa: B018 - raises ExampleError for a query of no known form
