@@ -43,11 +43,11 @@ RESULT_FORMATS: tuple[Format, ...] = (
     Format("tsv", "text/tab-separated-values", QRF.TSV, (), ("tsv",), W3F + "SPARQL_Results_TSV"),
 )
 RDF_FORMATS: tuple[Format, ...] = (
-    Format("turtle", "text/turtle", RF.TURTLE, ("application/x-turtle",), ("turtle", "ttl"),
+    Format("turtle", "text/turtle", RF.TURTLE, ("application/x-turtle",), ("turtle", "ttl", "n3"),
            W3F + "Turtle"),
     Format("ntriples", "application/n-triples", RF.N_TRIPLES, (), ("nt", "ntriples", "n-triples"),
            W3F + "N-Triples"),
-    Format("rdfxml", "application/rdf+xml", RF.RDF_XML, (), ("rdfxml", "rdf", "xml"),
+    Format("rdfxml", "application/rdf+xml", RF.RDF_XML, (), ("rdfxml", "rdf", "xml", "rdf+xml"),
            W3F + "RDF_XML"),
     Format("jsonld", "application/ld+json", RF.JSON_LD, ("application/json",),
            ("jsonld", "json-ld", "json"), W3F + "JSON-LD"),
@@ -102,22 +102,22 @@ def _quality(media_type: str, ranges: list[tuple[str, float]]) -> tuple[float, i
 
 
 def negotiate(header: str | None, formats: tuple[Format, ...]) -> Choice | None:
-    """Pick the format the client prefers (q, then specificity, then our order); None → 406."""
+    """Pick the format the client prefers; None means nothing acceptable (→ 406).
+
+    Ranking: q-value, then the specificity of the matching range, then canonical media types
+    over aliases, then our order of formats.
+    """
     if not header or not header.strip():
         return Choice(formats[0], formats[0].media_type)
     ranges = parse_accept(header)
-    best: tuple[float, int, int] | None = None
+    best: tuple[float, int, bool, int] | None = None
     choice: Choice | None = None
     for rank, fmt in enumerate(formats):
         for media_type in (fmt.media_type, *fmt.aliases):
             quality, specificity = _quality(media_type, ranges)
-            score = (quality, specificity, -rank)
+            score = (quality, specificity, media_type == fmt.media_type, -rank)
             if quality > 0 and (best is None or score > best):
                 best, choice = score, Choice(fmt, media_type)
-    if choice is not None and choice.format.media_type != choice.media_type:
-        own_quality, _ = _quality(choice.format.media_type, ranges)
-        if own_quality >= best[0]:  # type: ignore[index]
-            choice = Choice(choice.format, choice.format.media_type)
     return choice
 
 

@@ -70,19 +70,31 @@ def _content_type(choice: Choice) -> str:
 
 def _job(kg: KG, query: protocol.QueryRequest, choices: Choices, base_iri: str):
     """What the helper thread runs: evaluate, pick the format by result kind, serialize."""
+    dump_graph = None if query.has_dataset else dumps.full_dump_graph(query.query)
 
     def job(writer: ChunkWriter) -> None:
+        if dump_graph is not None:
+            writer.meta = _acceptable(choices.rdf, "rdf")
+            triples = dumps.graph_triples(kg.store, dump_graph)
+            ox.serialize(triples, writer, writer.meta.format.oxigraph)
+            return
         try:
             result = kg.store.query(query.query, base_iri=base_iri, **query.dataset_options())
         except SyntaxError as exc:
             raise QueryFailed(400, f"query syntax error: {exc}") from None
-        kind = "rdf" if isinstance(result, ox.QueryTriples) else "results"
-        writer.meta = choices.rdf if kind == "rdf" else choices.results
-        if writer.meta is None:
-            raise _not_acceptable(kind)
+        if isinstance(result, ox.QueryTriples):
+            writer.meta = _acceptable(choices.rdf, "rdf")
+        else:
+            writer.meta = _acceptable(choices.results, "results")
         result.serialize(writer, writer.meta.format.oxigraph)
 
     return job
+
+
+def _acceptable(choice: Choice | None, kind: str) -> Choice:
+    if choice is None:
+        raise _not_acceptable(kind)
+    return choice
 
 
 def _stop_process() -> None:
@@ -122,9 +134,8 @@ def _execute(kg: KG, query: protocol.QueryRequest, choices: Choices, config: Any
         raise ApiError(400, f"the query could not be evaluated: {exc}") from None
 
 
-def _guarded(chunks: Iterator[bytes]) -> Iterator[bytes]:
+def _guarded(chunks: Iterator[bytes], exit_on_timeout: bool) -> Iterator[bytes]:
     """A streamed body; a deadline hit mid-stream aborts the connection (no clean end)."""
-    exit_on_timeout = current_app.config["DLBIO_EXIT_ON_TIMEOUT"]
     try:
         yield from chunks
     except QueryTimeout:
@@ -169,7 +180,7 @@ def _answer(query: protocol.QueryRequest, kg: KG, config: Any) -> Response:
         body = gzip_bytes(body) if encoded else body
         cache.put(key, body, (content_type, encoded))
         return _respond(body, content_type, etag, encoded)
-    stream = _guarded(_chain(outcome.body, outcome.rest))
+    stream = _guarded(_chain(outcome.body, outcome.rest), config["DLBIO_EXIT_ON_TIMEOUT"])
     return _respond(gzip_stream(stream) if gz else stream, content_type, etag, gz)
 
 

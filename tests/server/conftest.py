@@ -28,6 +28,8 @@ FIXTURES = Path(__file__).parent / "fixtures"
 ROOT = Path(__file__).parents[2]
 SYNTHETIC_GRAPH = "http://example.org/dlbio-test/synthetic"
 SYNTHETIC_SIZE = 400
+BULK_GRAPH = "http://example.org/dlbio-test/bulk"
+BULK_SIZE = 250_000
 QUERY_TIMEOUT = 2.0
 
 
@@ -103,13 +105,17 @@ def remote_sparql() -> Iterator[int]:
 
 @pytest.fixture(scope="session")
 def synthetic_nq(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A synthetic named graph big enough for runaway joins and large streamed results."""
+    """Two synthetic named graphs: a small one for runaway joins, a bulk one for streaming."""
     path = tmp_path_factory.mktemp("synthetic") / "synthetic.nq"
-    lines = (
+    small = (
         f'<http://example.org/s{i}> <http://example.org/p{i % 7}> "value {i}" <{SYNTHETIC_GRAPH}> .'
         for i in range(SYNTHETIC_SIZE)
     )
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    bulk = (
+        f'<http://example.org/b{i}> <http://example.org/p{i % 7}> "bulk value {i}" <{BULK_GRAPH}> .'
+        for i in range(BULK_SIZE)
+    )
+    path.write_text("\n".join([*small, *bulk]) + "\n", encoding="utf-8")
     return path
 
 
@@ -126,11 +132,19 @@ def _wait_until_up(base: str, process: subprocess.Popen, log: Path, deadline: fl
     raise RuntimeError("server did not come up")
 
 
+@dataclass
+class RunningServer:
+    """A gunicorn server started for the tests: its base URL and the master's process id."""
+
+    base: str
+    pid: int
+
+
 @pytest.fixture(scope="session")
-def server(
+def running_server(
     synthetic_nq: Path, remote_sparql: int, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[str]:
-    """Base URL of a real gunicorn server (3 workers) serving the fixtures."""
+) -> Iterator[RunningServer]:
+    """A real gunicorn server (3 workers) serving the fixtures."""
     port = free_port()
     load = [str(FIXTURES / "protocol.trig"), str(synthetic_nq)]
     code = f"from server.serve import run; run(port={port}, workers=3, load={load!r}, timeout=2)"
@@ -146,10 +160,16 @@ def server(
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_until_up(base, process, log)
-        yield base
+        yield RunningServer(base, process.pid)
     finally:
         process.terminate()
         process.wait(timeout=15)
+
+
+@pytest.fixture(scope="session")
+def server(running_server: RunningServer) -> str:
+    """Base URL of the session server."""
+    return running_server.base
 
 
 @pytest.fixture(scope="session")

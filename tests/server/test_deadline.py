@@ -1,0 +1,78 @@
+"""The wall-clock deadline: a runaway query is stopped, its CPU freed, and nobody else waits.
+
+The session server runs with a 2 s deadline; the runaway query is a four-way cross join of the
+400-triple synthetic graph (2.56·10¹⁰ rows: minutes of work without the deadline).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from pathlib import Path
+
+import requests
+
+from tests.server.conftest import QUERY_TIMEOUT, SYNTHETIC_GRAPH, RunningServer
+
+RUNAWAY = (
+    f"SELECT (COUNT(*) AS ?n) {{ GRAPH <{SYNTHETIC_GRAPH}> "
+    "{ ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l } }"
+)
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def worker_cpu_seconds(master: int) -> float:
+    """CPU time used so far by the gunicorn workers (the master's child processes)."""
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    total = 0
+    for pid in children:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime + stime
+    return total / TICKS
+
+
+def test_runaway_query_gets_503_and_others_keep_being_served(
+    running_server: RunningServer,
+) -> None:
+    endpoint = f"{running_server.base}/sparql"
+    outcome: dict[str, object] = {}
+
+    def runaway() -> None:
+        started = time.monotonic()
+        outcome["response"] = requests.post(endpoint, data={"query": RUNAWAY}, timeout=60)
+        outcome["elapsed"] = time.monotonic() - started
+
+    thread = threading.Thread(target=runaway)
+    thread.start()
+    time.sleep(0.3)
+    latencies = []
+    while thread.is_alive():
+        started = time.monotonic()
+        response = requests.get(endpoint, params={"query": "ASK { ?s ?p ?o }"}, timeout=10)
+        latencies.append(time.monotonic() - started)
+        assert response.status_code == 200
+        time.sleep(0.05)
+    thread.join()
+
+    response = outcome["response"]
+    assert response.status_code == 503
+    assert "time limit of 2 s" in response.json()["error"]["message"]
+    assert QUERY_TIMEOUT <= outcome["elapsed"] < QUERY_TIMEOUT + 1.5
+    assert len(latencies) >= 10
+    assert max(latencies) < 0.5, latencies
+
+
+def test_cpu_is_freed_after_the_deadline(running_server: RunningServer) -> None:
+    endpoint = f"{running_server.base}/sparql"
+    response = requests.post(endpoint, data={"query": RUNAWAY}, timeout=60)
+    assert response.status_code == 503
+    time.sleep(1.0)
+    before = worker_cpu_seconds(running_server.pid)
+    time.sleep(1.0)
+    assert worker_cpu_seconds(running_server.pid) - before < 0.2
+    # a fresh worker took over: the server still answers
+    assert requests.get(endpoint, params={"query": "ASK {}"}).status_code == 200
