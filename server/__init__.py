@@ -36,7 +36,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     )
     errors.register(app)
     httputil.register(app)
+    from server import site
     from server.sparql import bp
 
     app.register_blueprint(bp)
+    site.register(app)
     return app

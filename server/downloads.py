@@ -1,0 +1,107 @@
+"""``/download``: every dump of the served release, and the dumps themselves.
+
+The list comes from the release's ``manifest.json`` (size, SHA-256, triple count, version) with the
+license of the VoID description. Files are served with ``ETag`` (their SHA-256),
+``Last-Modified`` and byte ``Range`` support. ``/.well-known/void`` answers like ``/void``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, Flask, Response, current_app, send_file
+
+from kg.void import LICENSE
+from server.errors import ApiError
+from server.pages import render
+
+bp = Blueprint("downloads", __name__)
+FORMAT_NAMES = {
+    "text/turtle": "Turtle",
+    "application/n-triples": "N-Triples",
+    "application/ld+json": "JSON-LD",
+}
+LICENSE_NAME = "CC0 1.0 (public domain dedication)"
+
+
+def init_app(app: Flask) -> None:
+    """Pin the release folder the store was loaded from (``current`` may move on later)."""
+    if not app.config.get("DLBIO_LOAD"):
+        app.extensions["dlbio_release"] = Path(app.config["DLBIO_KG_DIR"]).resolve()
+
+
+def release_dir() -> Path | None:
+    """The served release folder, or None when serving explicit files (``--load``)."""
+    return current_app.extensions.get("dlbio_release")
+
+
+def manifest() -> dict[str, Any]:
+    """The release manifest (empty when there is none)."""
+    folder = release_dir()
+    if folder is None or not (folder / "manifest.json").is_file():
+        return {}
+    return json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+
+
+def human_size(size: int) -> str:
+    """``108762`` → ``106.2 KiB``."""
+    value = float(size)
+    for unit in ("B", "KiB", "MiB"):
+        if value < 1024 or unit == "MiB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{size} B"
+
+
+def dump_rows(files: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows of the download table, in manifest order."""
+    return [
+        {
+            **info,
+            "format": FORMAT_NAMES.get(info["media_type"], info["media_type"]),
+            "compression": info.get("encoding") or "none",
+            "human_size": human_size(info["size"]),
+            "href": f"/download/{name}",
+        }
+        for name, info in files.items()
+    ]
+
+
+@bp.route("/download")
+@bp.route("/download/")
+def download_page() -> Response:
+    """Every dump with size, SHA-256, triple count, version and license."""
+    data = manifest()
+    return render("download.html", manifest=data, rows=dump_rows(data.get("files", {})),
+                  license_iri=LICENSE.value, license_name=LICENSE_NAME)
+
+
+@bp.route("/download/<name>")
+def download_file(name: str) -> Response:
+    """One dump file, with ETag, Last-Modified and Range support."""
+    files = manifest().get("files", {})
+    folder = release_dir()
+    if name not in files or folder is None:
+        raise ApiError(404, f"no dump named {name}: see /download for the list")
+    info = files[name]
+    gzipped = info.get("encoding") == "gzip"
+    response = send_file(
+        folder / name,
+        mimetype="application/gzip" if gzipped else info["media_type"],
+        conditional=True,
+        etag=info["sha256"],
+        max_age=3600,
+        download_name=name,
+    )
+    response.headers["Link"] = '</void>; rel="describedby"; type="text/turtle"'
+    return response
+
+
+@bp.route("/.well-known/void")
+def well_known_void() -> Response:
+    """The VoID/DCAT description, as at ``/void``."""
+    from server.sparql import void
+
+    return void()

@@ -1,0 +1,118 @@
+"""Server-rendered HTML: the shared page frame, entity pages, the schema pages and the home page.
+
+Pages are plain HTML from Jinja2 templates (``server/templates``) with one hand-written
+stylesheet; they work without JavaScript. Every page links the VoID description in its
+``<head>``; entity pages embed Bioschemas JSON-LD and link their RDF representations.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import Blueprint, Response, current_app, render_template
+
+from kg.namespaces import EDAM
+from server.bioschemas import bioschemas, script_text
+from server.entityview import Linker, facts, links_out, listings
+from server.kgindex import RDF_TYPE, get_index
+from server.related import related
+from server.schemadoc import SchemaDoc, get_schema_doc
+
+bp = Blueprint("pages", __name__, template_folder="templates", static_folder="static",
+               static_url_path="/static")
+RDF_LINKS = (("Turtle", "ttl"), ("N-Triples", "nt"), ("RDF/XML", "rdf"), ("JSON-LD", "jsonld"))
+
+
+def base_iri() -> str:
+    """The public base IRI of the entities served here (``DLBIO_BASE_IRI``)."""
+    return current_app.config["DLBIO_BASE_IRI"]
+
+
+def local_path(iri: str) -> str | None:
+    """The path at which this app serves ``iri`` (our entities and EDAM terms), else None."""
+    base = base_iri()
+    if iri.startswith(base):
+        return "/" + iri[len(base) :]
+    if iri.startswith(EDAM):
+        return "/edam/" + iri[len(EDAM) :]
+    return None
+
+
+def sparql_link(iri: str) -> str:
+    """A link that runs ``DESCRIBE <iri>`` on the SPARQL endpoint."""
+    return "/sparql?" + urlencode({"query": f"DESCRIBE <{iri}>"})
+
+
+def render(template: str, status: int = 200, **context: Any) -> Response:
+    """Render ``template`` inside the page frame as ``text/html; charset=utf-8``."""
+    body = render_template(template, **context)
+    return Response(body, status, content_type="text/html; charset=utf-8")
+
+
+def _type_label(iri: str) -> str:
+    index, schema = get_index(), get_schema_doc()
+    names = sorted(
+        schema.by_uri[t].name for t in index.iris(iri, RDF_TYPE) if t in schema.by_uri
+    )
+    if iri.startswith(EDAM):
+        return "EDAM " + iri[len(EDAM) :].split("_")[0]
+    preferred = [n for n in names if n not in ("Paper",)] or names
+    return preferred[-1] if preferred else "Entity"
+
+
+def entity_page(iri: str) -> Response:
+    """The HTML page about an entity or an EDAM term."""
+    index, schema = get_index(), get_schema_doc()
+    linker = Linker(index, base_iri())
+    path = local_path(iri) or ""
+    jsonld = bioschemas(index, iri)
+    code = iri[len(EDAM) :] if iri.startswith(EDAM) else None
+    return render(
+        "entity.html",
+        iri=iri,
+        title=index.label(iri),
+        kind=_type_label(iri),
+        description=index.literal(iri, "http://purl.org/dc/terms/description"),
+        facts=facts(index, linker, schema, iri),
+        links=links_out(index, schema, iri),
+        listings=listings(index, iri),
+        related=related(index, linker, schema, iri),
+        jsonld=script_text(jsonld) if jsonld else None,
+        rdf_links=[(name, f"{path}.{suffix}") for name, suffix in RDF_LINKS],
+        sparql=sparql_link(iri),
+        edam_browser=f"https://edamontology.github.io/edam-browser/#{code}" if code else None,
+    )
+
+
+def not_found(iri: str) -> Response:
+    """404 page for an unknown ID, with a search box."""
+    guess = iri.rstrip("/").rsplit("/", 1)[-1].replace("-", " ")
+    return render("notfound.html", 404, iri=iri, guess=guess)
+
+
+def schema_page(doc: SchemaDoc, local: str) -> Response:
+    """The definition of one schema term."""
+    return render("schema_term.html", doc=doc, term=doc.terms[local], local=local,
+                  rdf_links=[(n, f"/schema/{local}.{s}") for n, s in RDF_LINKS])
+
+
+def schema_index(doc: SchemaDoc) -> Response:
+    """All classes, slots, enums and types of the schema."""
+    groups = {}
+    for kind in ("class", "slot", "enum", "type"):
+        groups[kind] = sorted(
+            (name, term) for name, term in doc.terms.items() if term.kind == kind and term.name == name
+        )
+    return render("schema_index.html", doc=doc, groups=groups,
+                  rdf_links=[(n, f"/schema.{s}") for n, s in RDF_LINKS])
+
+
+@bp.route("/")
+def home() -> Response:
+    """The landing page: what the KG holds and where to go."""
+    index = get_index()
+    from server.browse import CLASSES
+
+    counts = [(c.title, c.path, len(index.instances(c.type_iri))) for c in CLASSES]
+    return render("home.html", counts=counts, version=index.version)

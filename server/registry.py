@@ -1,0 +1,131 @@
+"""Registry linking: ``/resolve/{prefix}:{id}``, ``/resolve/{prefix}/{id}`` and ``/registry.json``.
+
+``/resolve`` accepts our own CURIEs (``dlbio:method/deepbind``, ``method:deepbind``) and external
+ones (``doi``, ``arxiv``, ``pubmed``, ``github``, ``biotools``, ``edam``; prefixes normalised by the
+Bioregistry) and redirects (302) to the entity of DLBio-KG that carries that identifier. An
+external identifier the KG does not hold answers 404 naming its standard IRI.
+"""
+
+from __future__ import annotations
+
+import re
+
+from flask import Blueprint, Response, jsonify, redirect
+
+from kg.namespaces import BASE, EDAM, PREFIXES, expand
+from kg.void import DESCRIPTION, TITLE
+from server.errors import ApiError
+from server.kgindex import KGIndex, get_index
+from server.pages import base_iri, local_path
+from server.prefixes import expand_external, is_valid, normalize_prefix
+from server.related import METHOD
+
+bp = Blueprint("registry", __name__)
+LOCAL_ID = r"(method|paper|repository|architecture|modality|subfield|framework|dataset)/[a-z0-9]+(-[a-z0-9]+)*"
+PATTERN = f"^{LOCAL_ID}$"
+#: External prefix → (predicate whose literal holds the identifier, case-insensitive?).
+LITERAL_IDS = {
+    "doi": (expand("bibo:doi"), True),
+    "arxiv": (expand("fabio:hasArXivId"), False),
+    "pubmed": (expand("fabio:hasPubMedId"), False),
+    "github": (expand("dlbio:githubRepository"), True),
+}
+REGISTRY_RECORDS = {"biotools": "https://bio.tools/", "kipoi": "https://kipoi.org/"}
+
+
+def split_reference(reference: str) -> tuple[str, str]:
+    """``doi:10.1/x`` or ``doi/10.1/x`` → (``doi``, ``10.1/x``); 400 if it is neither."""
+    match = re.fullmatch(r"([A-Za-z][\w.-]*)[:/](.+)", reference)
+    if not match:
+        raise ApiError(400, f"not a CURIE: {reference!r} (use prefix:id or prefix/id)")
+    return match.group(1), match.group(2)
+
+
+def _by_literal(index: KGIndex, predicate: str, value: str, fold: bool) -> str | None:
+    wanted = value.casefold() if fold else value
+    for subject, by in index.out.items():
+        for term in by.get(predicate, []):
+            if (term.value.casefold() if fold else term.value) == wanted:
+                return subject.split("#", 1)[0]
+    return None
+
+
+def _by_registry(index: KGIndex, registry: str, identifier: str) -> str | None:
+    for record in index.subjects(expand("dcterms:publisher"), registry):
+        if index.literal(record, expand("dcterms:identifier")) == identifier:
+            return record.split("#", 1)[0]
+    return None
+
+
+def find_local(index: KGIndex, prefix: str, local_id: str) -> str | None:
+    """The IRI of our entity for a normalised external ``prefix:local_id``, if we hold it."""
+    if prefix in LITERAL_IDS:
+        predicate, fold = LITERAL_IDS[prefix]
+        return _by_literal(index, predicate, local_id, fold)
+    if prefix in REGISTRY_RECORDS:
+        return _by_registry(index, REGISTRY_RECORDS[prefix], local_id)
+    if prefix == "edam" and index.exists(EDAM + local_id):
+        return EDAM + local_id
+    return None
+
+
+def _own_iri(prefix: str, local_id: str) -> str | None:
+    if prefix.lower() == "dlbio":
+        return base_iri() + local_id if re.fullmatch(LOCAL_ID, local_id) else None
+    if prefix in PREFIXES and PREFIXES[prefix].startswith(BASE) and prefix not in ("dlbio", "scheme"):
+        return base_iri() + PREFIXES[prefix][len(BASE) :] + local_id
+    return None
+
+
+@bp.route("/resolve/<path:reference>")
+def resolve(reference: str) -> Response:
+    """Redirect a CURIE (``prefix:id`` or ``prefix/id``) to the entity page that holds it."""
+    prefix, local_id = split_reference(reference)
+    own = _own_iri(prefix, local_id)
+    if own is not None:
+        return redirect(local_path(own) or own, 302)
+    normal = normalize_prefix(prefix) or prefix.lower()
+    if normal not in REGISTRY_RECORDS and normalize_prefix(prefix) is None:
+        raise ApiError(404, f"unknown prefix {prefix!r}")
+    if normal != "kipoi" and not is_valid(normal, local_id):
+        raise ApiError(400, f"{local_id!r} is not a valid {normal} identifier")
+    found = find_local(get_index(), normal, local_id)
+    if found is None:
+        standard = expand_external(normal, local_id)
+        where = f"; its standard IRI is {standard}" if standard else ""
+        raise ApiError(404, f"DLBio-KG holds no entity with {normal}:{local_id}{where}")
+    return redirect(local_path(found) or found, 302)
+
+
+def _example(index: KGIndex) -> str:
+    methods = index.instances(METHOD)
+    preferred = [m for m in methods if m.endswith("/deepbind")] or methods
+    return preferred[0][len(base_iri()) :] if preferred else "method/deepbind"
+
+
+def registry_record(index: KGIndex) -> dict[str, object]:
+    """The record a registry (Bioregistry, identifiers.org) needs to list the ``dlbio`` prefix."""
+    base = base_iri()
+    return {
+        "prefix": "dlbio",
+        "name": TITLE,
+        "homepage": base,
+        "description": DESCRIPTION,
+        "pattern": PATTERN,
+        "uri_format": f"{base}$1",
+        "example": _example(index),
+        "license": "CC0-1.0",
+        "contact": {"name": "DLBio-KG curators", "url": base},
+        "publications": [],
+        "keywords": ["bioinformatics", "deep learning", "EDAM", "knowledge graph",
+                     "machine learning", "software"],
+        "download_rdf": f"{base}download/dlbio.ttl",
+        "sparql": f"{base}sparql",
+        "resolver": f"{base}resolve/dlbio:$1",
+    }
+
+
+@bp.route("/registry.json")
+def registry_json() -> Response:
+    """The registry record as JSON."""
+    return jsonify(registry_record(get_index()))
