@@ -39,25 +39,19 @@ def test_query_via_direct_post(endpoint: str) -> None:
     assert boolean(requests.post(endpoint, data="ASK {}", headers=DIRECT)) is True
 
 
-def test_get_with_protocol_default_graphs_merges_them(endpoint: str) -> None:
-    params = {"query": BOTH_DOCS, "default-graph-uri": [D1, D2]}
-    assert boolean(requests.get(endpoint, params=params)) is True
-
-
-def test_post_with_protocol_default_graphs_merges_them(endpoint: str) -> None:
-    params = {"default-graph-uri": [D1, D2]}
-    response = requests.post(endpoint, params=params, data=BOTH_DOCS, headers=DIRECT)
-    assert boolean(response) is True
-
-
-def test_get_with_protocol_named_graphs(endpoint: str) -> None:
-    params = {"query": NAMED_DOCS, "named-graph-uri": [D1, D2]}
-    assert boolean(requests.get(endpoint, params=params)) is True
-
-
-def test_post_with_protocol_named_graphs(endpoint: str) -> None:
-    params = {"named-graph-uri": [D1, D2]}
-    response = requests.post(endpoint, params=params, data=NAMED_DOCS, headers=DIRECT)
+@pytest.mark.parametrize("method", ["GET", "POST"])
+@pytest.mark.parametrize(
+    ("query", "graph_param"),
+    [(BOTH_DOCS, "default-graph-uri"), (NAMED_DOCS, "named-graph-uri")],
+    ids=["default-graphs", "named-graphs"],
+)
+def test_protocol_specified_graphs(endpoint: str, method: str, query: str,
+                                   graph_param: str) -> None:
+    params = {graph_param: [D1, D2]}
+    if method == "GET":
+        response = requests.get(endpoint, params={"query": query, **params})
+    else:
+        response = requests.post(endpoint, params=params, data=query, headers=DIRECT)
     assert boolean(response) is True
 
 
