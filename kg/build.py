@@ -17,11 +17,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from pyoxigraph import DefaultGraph, Quad, RdfFormat, Store, Triple, serialize
+from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, Store, Triple, serialize
 
 from kg.convert import Converter, edam_triples
 from kg.dumps import DumpFile, ntriples_bytes, sort_triples, write_dumps
 from kg.edam import EDAM_VERSION, ancestry
+from kg.errors import BuildFailed
+from kg.examples import ExampleError, example_triples
 from kg.namespaces import EDAM, PREFIXES
 from kg.paths import Paths
 from kg.records import Record, read_all
@@ -57,10 +59,27 @@ def load_and_validate(
     return records, artifacts
 
 
-def graph_triples(records: list[Record], artifacts: SchemaArtifacts) -> list[Triple]:
-    """All KG triples, sorted: the records plus label and ancestry of every EDAM term used."""
-    triples = list(Converter(artifacts).triples(records))
-    used = {t.object.value for t in triples if t.object.value.startswith(EDAM)}
+def query_examples(queries: Path | None) -> list[Triple]:
+    """The example queries of ``queries/`` as SPARQL-executable resources (none without a folder)."""
+    if queries is None or not queries.is_dir():
+        return []
+    try:
+        return example_triples(queries)
+    except ExampleError as exc:
+        raise BuildFailed(f"example queries: {exc}") from exc
+
+
+def graph_triples(
+    records: list[Record], artifacts: SchemaArtifacts, examples: list[Triple] = ()
+) -> list[Triple]:
+    """All KG triples, sorted: the records, the example queries, and label and ancestry of every
+    EDAM term used."""
+    triples = [*Converter(artifacts).triples(records), *examples]
+    used = {
+        t.object.value
+        for t in triples
+        if isinstance(t.object, NamedNode) and t.object.value.startswith(EDAM)
+    }
     terms = ancestry("edam:" + iri[len(EDAM) :] for iri in used)
     triples.extend(edam_triples(terms.values()))
     return sort_triples(triples)
@@ -130,7 +149,7 @@ def build(paths: Paths, step: Step = lambda _: None, check_shacl: bool = True) -
     """Run the whole build and switch ``current`` to the new release only if every step passed."""
     records, artifacts = load_and_validate(paths, step)
     step("Converting to RDF")
-    triples = graph_triples(records, artifacts)
+    triples = graph_triples(records, artifacts, query_examples(paths.queries))
     if check_shacl:
         step(f"Checking {len(triples)} triples against SHACL shapes")
         check_shapes(ntriples_bytes(triples), artifacts.shacl)

@@ -18,6 +18,11 @@ def _from_env(name: str, default: Path) -> Path:
     return Path(value) if value else default
 
 
+def _optional_from_env(name: str) -> Path | None:
+    value = os.environ.get(name)
+    return Path(value) if value else None
+
+
 @dataclass(frozen=True)
 class Paths:
     """Where the schema, the curated data and the build outputs live."""
@@ -26,6 +31,7 @@ class Paths:
     data: Path
     build: Path
     schema_cache: Path | None = None
+    queries: Path | None = None
 
     @property
     def releases(self) -> Path:
@@ -44,12 +50,11 @@ class Paths:
 
 
 def default_paths(data: Path | None = None, build: Path | None = None) -> Paths:
-    """Return the project's paths, honouring DLBIO_DATA_DIR and DLBIO_BUILD_DIR."""
+    """Return the project's paths, honouring the ``DLBIO_*_DIR`` environment variables."""
     return Paths(
         schema=_from_env("DLBIO_SCHEMA", PROJECT_ROOT / "schema" / "dlbio.yaml"),
         data=data or _from_env("DLBIO_DATA_DIR", PROJECT_ROOT / "data"),
         build=build or _from_env("DLBIO_BUILD_DIR", PROJECT_ROOT / "build"),
-        schema_cache=Path(os.environ["DLBIO_SCHEMA_CACHE"])
-        if os.environ.get("DLBIO_SCHEMA_CACHE")
-        else None,
+        schema_cache=_optional_from_env("DLBIO_SCHEMA_CACHE"),
+        queries=_from_env("DLBIO_QUERIES_DIR", PROJECT_ROOT / "queries"),
     )

@@ -89,6 +89,28 @@ def _distributions(files: list[DumpFile]) -> Iterator[Triple]:
         yield Triple(checksum, NamedNode(SPDX + "checksumValue"), _typed(dump.sha256, "hexBinary"))
 
 
+def _examples_subset(triples: list[Triple]) -> Iterator[Triple]:
+    """The example queries published in the graph, listed as a VoID subset."""
+    executable = _ns("sh", "SPARQLExecutable").value
+    rdf_type = _ns("rdf", "type").value
+    examples = sorted(
+        {
+            t.subject.value
+            for t in triples
+            if t.predicate.value == rdf_type and t.object.value == executable
+        }
+    )
+    if not examples:
+        return
+    subset = NamedNode(f"{DATASET.value}#examples")
+    yield Triple(DATASET, _ns("void", "subset"), subset)
+    yield Triple(subset, _ns("rdf", "type"), _ns("void", "Dataset"))
+    yield Triple(subset, _ns("dcterms", "title"), Literal("Example SPARQL queries"))
+    yield Triple(subset, _ns("void", "entities"), _typed(len(examples), "integer"))
+    for iri in examples:
+        yield Triple(subset, _ns("void", "exampleResource"), NamedNode(iri))
+
+
 def void_triples(
     version: str, created: str, triples: list[Triple], files: list[DumpFile]
 ) -> list[Triple]:
@@ -96,4 +118,4 @@ def void_triples(
     counts = class_counts(triples)
     entities = len({t.subject.value for t in triples if _is_entity(t.subject.value)})
     out = [*_header(version, created, len(triples), entities), *_class_partitions(counts)]
-    return out + list(_distributions(files))
+    return out + list(_distributions(files)) + list(_examples_subset(triples))

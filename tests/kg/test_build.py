@@ -154,3 +154,45 @@ def test_leftovers_of_a_killed_build_do_not_break_the_next(fixture_paths: Paths)
     assert fixture_paths.current.resolve() == result.release.resolve()
     assert result.version == good.version
     assert (result.release / "dlbio.nt").read_bytes() == (good.release / "dlbio.nt").read_bytes()
+
+
+EXAMPLE = """# title: Method names
+# question: What are the methods called?
+# columns: name
+# keywords: methods, names
+# theme: basics
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?name WHERE { ?m a <http://schema.org/SoftwareApplication> ; rdfs:label ?name }
+"""
+
+
+def _with_queries(paths: Paths, queries: Path) -> Paths:
+    return Paths(paths.schema, paths.data, paths.build, paths.schema_cache, queries)
+
+
+def test_example_queries_are_published_in_the_kg_and_listed_in_void(
+    fixture_paths: Paths, tmp_path: Path
+):
+    queries = tmp_path / "queries"
+    queries.mkdir()
+    (queries / "method-names.rq").write_text(EXAMPLE)
+    store = open_store(build(_with_queries(fixture_paths, queries)).release)
+    assert _ask(
+        store,
+        """ASK { <https://w3id.org/dlbio/query/method-names> a sh:SPARQLExecutable ;
+        sh:select ?text . dataset:dlbio-kg void:subset/void:exampleResource <https://w3id.org/dlbio/query/method-names> }""",
+    )
+
+
+def test_a_malformed_example_query_fails_the_build_and_keeps_the_kg(
+    fixture_paths: Paths, tmp_path: Path
+):
+    from kg.errors import BuildFailed
+
+    good = build(fixture_paths)
+    queries = tmp_path / "queries"
+    queries.mkdir()
+    (queries / "broken.rq").write_text(EXAMPLE.replace("# title: Method names\n", ""))
+    with pytest.raises(BuildFailed, match=r"broken\.rq"):
+        build(_with_queries(fixture_paths, queries))
+    assert fixture_paths.current.resolve() == good.release.resolve()
