@@ -90,7 +90,8 @@ def represent(path: str, iri: str, triples: list[ox.Triple], html: Callable[[], 
     response.headers["Link"] = link_header(path, iri)
     if suffix is None:
         response.headers["Vary"] = "Accept"
-        response.headers["Content-Location"] = f"{path}.{fmt.names[0]}"
+        suffix_of = {f.key: name for name, f in SUFFIXES.items()}
+        response.headers["Content-Location"] = f"{path}.{suffix_of[fmt.key]}"
     return response
 
 

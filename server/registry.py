@@ -84,6 +84,8 @@ def resolve(reference: str) -> Response:
     own = _own_iri(prefix, local_id)
     if own is not None:
         return redirect(local_path(own) or own, 302)
+    if prefix.lower() == "dlbio":
+        raise ApiError(400, f"{local_id!r} does not match the dlbio ID pattern {PATTERN}")
     normal = normalize_prefix(prefix) or prefix.lower()
     if normal not in REGISTRY_RECORDS and normalize_prefix(prefix) is None:
         raise ApiError(404, f"unknown prefix {prefix!r}")
