@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.table import Table
 
 from kg.errors import BuildFailed, DataInvalid
+from kg.export_cli import export
 from kg.import_cli import import_list
 from kg.namespaces import compact
 from kg.paths import Paths, default_paths
@@ -200,6 +201,7 @@ def serve(
 
 
 cli.add_command(import_list)
+cli.add_command(export)
 
 
 def main() -> None:
