@@ -52,23 +52,33 @@ def _query_link(params: dict[str, list[str]], change: dict[str, str | None]) -> 
     return "/method/?" + urlencode(sorted(merged.items()), doseq=True) if merged else "/method/"
 
 
-def method_rows(index: KGIndex, methods: list[str]) -> list[dict[str, object]]:
-    """One table row per method: link, name, description, subfields, architectures, year, code."""
-    def labelled(method: str, predicate: str) -> list[tuple[str, str | None]]:
+def _method_row(index: KGIndex, method: str) -> dict[str, object]:
+    def labelled(predicate: str) -> list[tuple[str, str | None]]:
         return [(index.label(v), local_path(v)) for v in index.iris(method, predicate)]
 
-    return [
-        {
-            "href": local_path(m),
-            "name": index.label(m),
-            "description": index.literal(m, expand("dcterms:description")) or "",
-            "subfields": labelled(m, expand("dcterms:subject")),
-            "architectures": labelled(m, expand("dlbio:architecture")),
-            "year": method_year(index, m) or "",
-            "code": has_code(index, m),
-        }
-        for m in methods
-    ]
+    return {
+        "href": local_path(method),
+        "name": index.label(method),
+        "description": index.literal(method, expand("dcterms:description")) or "",
+        "subfields": labelled(expand("dcterms:subject")),
+        "architectures": labelled(expand("dlbio:architecture")),
+        "year": method_year(index, method) or "",
+        "code": has_code(index, method),
+    }
+
+
+def method_rows(index: KGIndex, methods: list[str]) -> list[dict[str, object]]:
+    """One table row per method: link, name, description, subfields, architectures, year, code.
+
+    Rows are computed once per method and KG version (the index is immutable).
+    """
+    rows = []
+    for method in methods:
+        key = ("row", method)
+        if key not in index.memo:
+            index.memo[key] = _method_row(index, method)
+        rows.append(index.memo[key])
+    return rows  # type: ignore[return-value]
 
 
 def method_list() -> Response:

@@ -40,6 +40,7 @@ class KGIndex:
     out: dict[str, dict[str, list[Term]]] = field(default_factory=dict)
     incoming: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     documents: dict[str, list[ox.Triple]] = field(default_factory=dict)
+    memo: dict[tuple[str, ...], object] = field(default_factory=dict, repr=False)
 
     @classmethod
     def from_triples(cls, triples: Iterable[ox.Triple], version: str = "") -> KGIndex:
@@ -86,6 +87,12 @@ class KGIndex:
 
     def label(self, iri: str) -> str:
         """rdfs:label, else dcterms:title, else a GitHub name or URL, else the compact IRI."""
+        key = ("label", iri)
+        if key not in self.memo:
+            self.memo[key] = self._label(iri)
+        return self.memo[key]  # type: ignore[return-value]
+
+    def _label(self, iri: str) -> str:
         for predicate in (LABEL, TITLE, GITHUB):
             found = self.literal(iri, predicate)
             if found:
@@ -99,28 +106,35 @@ class KGIndex:
 
     def instances(self, type_iri: str) -> list[str]:
         """Current (not replaced) instances of a class, sorted by label."""
+        key = ("instances", type_iri)
+        if key not in self.memo:
+            self.memo[key] = self._instances(type_iri)
+        return list(self.memo[key])  # type: ignore[call-overload]
+
+    def _instances(self, type_iri: str) -> list[str]:
         found = [s for s in self.subjects(RDF_TYPE, type_iri) if not self.values(s, REPLACED_BY)]
         return sorted(found, key=lambda s: (self.label(s).casefold(), s))
 
-    def narrower_closure(self, iri: str, predicate: str = BROADER) -> set[str]:
+    def narrower_closure(self, iri: str, predicate: str = BROADER) -> frozenset[str]:
         """``iri`` and everything below it along ``predicate`` (skos:broader, rdfs:subClassOf)."""
-        seen, todo = {iri}, [iri]
-        while todo:
-            for child in self.subjects(predicate, todo.pop()):
-                if child not in seen:
-                    seen.add(child)
-                    todo.append(child)
-        return seen
+        return self._closure(iri, predicate, down=True)
 
-    def broader_closure(self, iri: str, predicate: str = BROADER) -> set[str]:
+    def broader_closure(self, iri: str, predicate: str = BROADER) -> frozenset[str]:
         """``iri`` and everything above it along ``predicate``."""
-        seen, todo = {iri}, [iri]
-        while todo:
-            for parent in self.iris(todo.pop(), predicate):
-                if parent not in seen:
-                    seen.add(parent)
-                    todo.append(parent)
-        return seen
+        return self._closure(iri, predicate, down=False)
+
+    def _closure(self, iri: str, predicate: str, down: bool) -> frozenset[str]:
+        key = ("down" if down else "up", iri, predicate)
+        if key not in self.memo:
+            step = self.subjects if down else (lambda p, node: self.iris(node, p))
+            seen, todo = {iri}, [iri]
+            while todo:
+                for other in step(predicate, todo.pop()):
+                    if other not in seen:
+                        seen.add(other)
+                        todo.append(other)
+            self.memo[key] = frozenset(seen)
+        return self.memo[key]  # type: ignore[return-value]
 
     def document(self, iri: str) -> list[ox.Triple]:
         """The triples served for ``iri``: its own and those of its ``#fragment`` nodes."""
