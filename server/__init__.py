@@ -13,9 +13,10 @@ from typing import Any
 from flask import Flask
 
 from server import errors, httputil, store
-from server.cache import ResultCache
+from server.cache import FrontCache, ResultCache
 from server.config import load_settings
 from server.execution import Executor
+from server.watchdog import Watchdog
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -31,9 +32,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config["_ALLOWLIST"] = {host.lower() for host in settings["DLBIO_SERVICE_ALLOWLIST"]}
     store.init_app(app)
     app.extensions["dlbio_executor"] = Executor()
-    app.extensions["dlbio_cache"] = ResultCache(
-        settings["DLBIO_CACHE_BYTES"], settings["DLBIO_CACHE_ENTRY_BYTES"]
-    )
+    app.extensions["dlbio_watchdog"] = Watchdog()
+    cache = ResultCache(settings["DLBIO_CACHE_BYTES"], settings["DLBIO_CACHE_ENTRY_BYTES"])
+    app.extensions["dlbio_cache"] = cache
+    if settings["DLBIO_CACHE_BYTES"] > 0:
+        app.wsgi_app = FrontCache(app.wsgi_app, cache)  # type: ignore[method-assign]
     errors.register(app)
     httputil.register(app)
     from server import site

@@ -43,6 +43,25 @@ def error_response(status: int, message: str, headers: dict[str, str] | None = N
     return response
 
 
+def raw_error(status: int, reason: str, message: str, accept: str | None) -> bytes:
+    """A complete HTTP/1.1 error response as bytes, for writing straight to a socket.
+
+    Used when the request thread cannot answer (it is stuck in the engine past the deadline).
+    """
+    if wants_json(accept):
+        body = json.dumps({"error": {"status": status, "message": message}}) + "\n"
+        content_type = "application/json"
+    else:
+        body, content_type = message + "\n", "text/plain; charset=utf-8"
+    data = body.encode("utf-8")
+    head = (
+        f"HTTP/1.1 {status} {reason}\r\nContent-Type: {content_type}\r\n"
+        f"Content-Length: {len(data)}\r\nConnection: close\r\n"
+        "Access-Control-Allow-Origin: *\r\n\r\n"
+    )
+    return head.encode("ascii") + data
+
+
 def register(app: Flask) -> None:
     """Install the error handlers on ``app``."""
 

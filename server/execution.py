@@ -9,6 +9,10 @@ once. The sync worker serves one request at a time, so the exit costs no other r
 
 The budget only counts time spent waiting for the engine, not time spent sending results to a
 slow client; results beyond the first ``threshold`` bytes are streamed with bounded memory.
+
+Under gunicorn, short queries first run right on the request thread, guarded by the process
+watchdog (``server.watchdog``), which saves the hand-over to the helper thread; only results that
+outgrow one buffer are produced again on the helper thread and streamed.
 """
 
 from __future__ import annotations
@@ -21,6 +25,8 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
+
+from server.watchdog import Watchdog
 
 STACK_BYTES = 512 * 1024 * 1024  # virtual; only touched pages are committed
 CHUNK_BYTES = 64 * 1024
@@ -41,6 +47,10 @@ class QueryFailed(Exception):
 
 class Cancelled(Exception):
     """The consumer went away; the producer stops serializing."""
+
+
+class _Overflow(Exception):
+    """An inline run produced more than fits in one response buffer."""
 
 
 class ChunkWriter:
@@ -83,6 +93,14 @@ class ChunkWriter:
             except queue.Full:
                 continue
         raise Cancelled
+
+
+class InlineWriter(ChunkWriter):
+    """Buffers a whole (small) result; overflowing the threshold aborts the inline run."""
+
+    def send(self, message: tuple[str, Any]) -> None:
+        """There is no consumer to hand chunks to: give up on running inline."""
+        raise _Overflow
 
 
 @dataclass
@@ -128,12 +146,20 @@ class Executor:
         self._pool = None
 
     def run(self, job: Callable[[ChunkWriter], Any], budget: float, threshold: int,
-            limit: int) -> Outcome:
+            limit: int, guard: Guard | None = None) -> Outcome:
         """Run ``job`` (which serializes into the writer it gets) and wait for its first output.
 
-        Raises ``QueryTimeout`` when ``budget`` seconds pass first and ``QueryFailed`` for
-        errors meant for the client; other engine errors are re-raised as they are.
+        With a ``guard`` the job first runs on the calling thread, watched by the watchdog; a
+        result larger than ``threshold`` is then produced again on the helper thread and
+        streamed. Raises ``QueryTimeout`` when ``budget`` seconds pass first and ``QueryFailed``
+        for errors meant for the client; other engine errors are re-raised as they are.
         """
+        if guard is not None:
+            started = time.monotonic()
+            outcome = _run_inline(job, budget, threshold, limit, guard)
+            if outcome is not None:
+                return outcome
+            budget -= time.monotonic() - started
         channel: queue.Queue = queue.Queue(QUEUE_CHUNKS)
         writer = ChunkWriter(channel, threshold, limit)
         self._get_pool().submit(_produce, job, writer)
@@ -141,6 +167,28 @@ class Executor:
         if kind == "done":
             return Outcome(payload[0], payload[1])
         return Outcome(payload[0], payload[1], _stream(channel, budget, writer))
+
+
+@dataclass(frozen=True)
+class Guard:
+    """How to run on the request thread: the process watchdog and what it does at the deadline."""
+
+    watchdog: Watchdog
+    on_expire: Callable[[], None]
+
+
+def _run_inline(job: Callable[[ChunkWriter], Any], budget: float, threshold: int, limit: int,
+                guard: Guard) -> Outcome | None:
+    writer = InlineWriter(None, threshold, limit)  # type: ignore[arg-type]
+    guard.watchdog.arm(budget, guard.on_expire)
+    try:
+        job(writer)
+    except _Overflow:
+        return None
+    finally:
+        if not guard.watchdog.disarm():
+            time.sleep(60)  # the watchdog is answering 503 and ending this process
+    return Outcome(writer.take(), writer.meta)
 
 
 def _receive(channel: queue.Queue, budget: float, writer: ChunkWriter) -> tuple[str, Any, float]:

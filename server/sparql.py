@@ -15,8 +15,9 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, after_this_request, current_app, request
 
 from server import dumps, protocol
-from server.errors import ApiError
-from server.execution import ChunkWriter, Executor, QueryFailed, QueryTimeout
+from server.cache import CACHEABLE
+from server.errors import ApiError, raw_error
+from server.execution import ChunkWriter, Executor, Guard, QueryFailed, QueryTimeout
 from server.httputil import VARY, gzip_bytes, gzip_stream, make_etag, matches_etag
 from server.negotiation import (
     DESCRIPTION_FORMATS,
@@ -32,6 +33,7 @@ from server.querytext import QueryRefused, inspect
 from server.store import KG, get_kg
 
 bp = Blueprint("sparql", __name__)
+INLINE_MAX_CHARS = 4096  # longer queries run on the helper thread's big stack
 
 
 @dataclass(frozen=True)
@@ -68,9 +70,9 @@ def _content_type(choice: Choice) -> str:
     return choice.media_type + ("; charset=utf-8" if text else "")
 
 
-def _job(kg: KG, query: protocol.QueryRequest, choices: Choices, base_iri: str):
-    """What the helper thread runs: evaluate, pick the format by result kind, serialize."""
-    dump_graph = None if query.has_dataset else dumps.full_dump_graph(query.query)
+def _job(kg: KG, query: protocol.QueryRequest, choices: Choices, base_iri: str,
+         dump_graph: ox.NamedNode | ox.DefaultGraph | None):
+    """What runs the query: evaluate, pick the format by result kind, serialize."""
 
     def job(writer: ChunkWriter) -> None:
         if dump_graph is not None:
@@ -97,6 +99,28 @@ def _acceptable(choice: Choice | None, kind: str) -> Choice:
     return choice
 
 
+def _timeout_message(timeout: float) -> str:
+    return (f"the query did not finish within the time limit of {timeout:g} s and was "
+            "stopped; narrow it down or add a LIMIT")
+
+
+def _guard(query: protocol.QueryRequest, config: Any) -> Guard | None:
+    """Run on the request thread when under gunicorn and the query is short (normal stack)."""
+    sock = request.environ.get("gunicorn.socket")
+    if sock is None or not config["DLBIO_EXIT_ON_TIMEOUT"] or len(query.query) > INLINE_MAX_CHARS:
+        return None
+    message = _timeout_message(config["DLBIO_QUERY_TIMEOUT"])
+    raw = raw_error(503, "Service Unavailable", message, request.headers.get("Accept"))
+
+    def expire() -> None:
+        try:
+            sock.sendall(raw)
+        finally:
+            os._exit(0)
+
+    return Guard(current_app.extensions["dlbio_watchdog"], expire)
+
+
 def _stop_process() -> None:
     """Leave no runaway query behind: end this worker once the response is sent."""
     if current_app.config["DLBIO_EXIT_ON_TIMEOUT"]:
@@ -114,18 +138,17 @@ def _execute(kg: KG, query: protocol.QueryRequest, choices: Choices, config: Any
     """Run the query within the deadline; map every engine outcome to a client-facing one."""
     timeout = config["DLBIO_QUERY_TIMEOUT"]
     executor: Executor = current_app.extensions["dlbio_executor"]
-    job = _job(kg, query, choices, config["DLBIO_BASE_IRI"])
+    dump_graph = None if query.has_dataset else dumps.full_dump_graph(query.query)
+    job = _job(kg, query, choices, config["DLBIO_BASE_IRI"], dump_graph)
+    guard = None if dump_graph is not None else _guard(query, config)
     try:
         return executor.run(
-            job, timeout, config["DLBIO_STREAM_THRESHOLD"], config["DLBIO_MAX_RESULT_BYTES"]
+            job, timeout, config["DLBIO_STREAM_THRESHOLD"], config["DLBIO_MAX_RESULT_BYTES"],
+            guard,
         )
     except QueryTimeout:
         _stop_process()
-        raise ApiError(
-            503,
-            f"the query did not finish within the time limit of {timeout:g} s and was "
-            "stopped; narrow it down or add a LIMIT",
-        ) from None
+        raise ApiError(503, _timeout_message(timeout)) from None
     except (QueryFailed, ApiError) as exc:
         raise ApiError(exc.status, exc.message) from None
     except OSError:
@@ -172,6 +195,7 @@ def _answer(query: protocol.QueryRequest, kg: KG, config: Any) -> Response:
     cached = cache.get(key)
     if cached is not None:
         body, (content_type, encoded) = cached
+        request.environ[CACHEABLE] = True
         return _respond(body, content_type, etag, encoded)
     outcome = _execute(kg, query, choices, config)
     content_type = _content_type(outcome.meta)
@@ -179,6 +203,7 @@ def _answer(query: protocol.QueryRequest, kg: KG, config: Any) -> Response:
         body, encoded = outcome.body, gz and len(outcome.body) >= config["DLBIO_GZIP_MIN_BYTES"]
         body = gzip_bytes(body) if encoded else body
         cache.put(key, body, (content_type, encoded))
+        request.environ[CACHEABLE] = True
         return _respond(body, content_type, etag, encoded)
     stream = _guarded(_chain(outcome.body, outcome.rest), config["DLBIO_EXIT_ON_TIMEOUT"])
     return _respond(gzip_stream(stream) if gz else stream, content_type, etag, gz)

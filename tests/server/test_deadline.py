@@ -11,7 +11,9 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
 import requests
+from flask import Flask
 
 from tests.server.conftest import QUERY_TIMEOUT, SYNTHETIC_GRAPH, RunningServer
 
@@ -66,13 +68,33 @@ def test_runaway_query_gets_503_and_others_keep_being_served(
     assert max(latencies) < 0.5, latencies
 
 
-def test_cpu_is_freed_after_the_deadline(running_server: RunningServer) -> None:
+@pytest.mark.parametrize(
+    "query",
+    [RUNAWAY, RUNAWAY + "\n#" + "x" * 5000],  # a short query runs inline, a long one on a thread
+    ids=["request-thread", "helper-thread"],
+)
+def test_cpu_is_freed_after_the_deadline(running_server: RunningServer, query: str) -> None:
     endpoint = f"{running_server.base}/sparql"
-    response = requests.post(endpoint, data={"query": RUNAWAY}, timeout=60)
+    started = time.monotonic()
+    response = requests.post(endpoint, data={"query": query}, timeout=60)
+    assert QUERY_TIMEOUT <= time.monotonic() - started < QUERY_TIMEOUT + 1.5
     assert response.status_code == 503
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert "time limit" in response.json()["error"]["message"]
     time.sleep(1.0)
     before = worker_cpu_seconds(running_server.pid)
     time.sleep(1.0)
     assert worker_cpu_seconds(running_server.pid) - before < 0.2
     # a fresh worker took over: the server still answers
     assert requests.get(endpoint, params={"query": "ASK {}"}).status_code == 200
+
+
+def test_deadline_without_process_exit_still_answers_503(app: Flask) -> None:
+    # in-process (no gunicorn): the helper thread is abandoned, the app keeps serving
+    app.config["DLBIO_QUERY_TIMEOUT"] = 0.2
+    slow = "SELECT (COUNT(*) AS ?n) { " + " . ".join(f"?a{i} ?b{i} ?c{i}" for i in range(6)) + " }"
+    client = app.test_client()
+    response = client.post("/sparql", data={"query": slow})
+    assert response.status_code == 503
+    assert "time limit of 0.2 s" in response.json["error"]["message"]
+    assert client.get("/sparql", query_string={"query": "ASK {}"}).json["boolean"] is True

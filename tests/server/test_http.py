@@ -69,13 +69,27 @@ def test_gzip_when_accepted(endpoint: str) -> None:
 
 def test_result_cache_serves_repeated_queries(client: FlaskClient) -> None:
     cache = client.application.extensions["dlbio_cache"]
-    query = {"query": SELECT}
-    first = client.get("/sparql", query_string=query)
-    assert len(cache) == 1
-    second = client.get("/sparql", query_string=query)
+    first = client.post("/sparql", data={"query": SELECT})
+    assert len(cache) == 1  # keyed by query, dataset, media type, encoding and version
+    second = client.post("/sparql", data={"query": SELECT})
     assert second.data == first.data and len(cache) == 1
-    client.get("/sparql", query_string=query, headers={"Accept": "text/csv"})
+    client.post("/sparql", data={"query": SELECT}, headers={"Accept": "text/csv"})
     assert len(cache) == 2
+
+
+def test_repeated_get_is_answered_before_flask(app) -> None:
+    calls: list[str] = []
+    app.before_request(lambda: calls.append("flask") and None)
+    client = app.test_client()
+    first = client.get("/sparql", query_string={"query": SELECT})
+    second = client.get("/sparql", query_string={"query": SELECT})
+    assert calls == ["flask"]
+    assert second.data == first.data
+    assert second.headers["ETag"] == first.headers["ETag"]
+    assert second.headers["Access-Control-Allow-Origin"] == "*"
+    etag = {"If-None-Match": first.headers["ETag"]}
+    assert client.get("/sparql", query_string={"query": SELECT}, headers=etag).status_code == 304
+    assert calls == ["flask", "flask"]
 
 
 def test_full_construct_is_streamed_with_flat_memory(running_server: RunningServer) -> None:
