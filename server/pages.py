@@ -40,8 +40,8 @@ def local_path(iri: str) -> str | None:
 
 
 def sparql_link(iri: str) -> str:
-    """A link that runs ``DESCRIBE <iri>`` on the SPARQL endpoint."""
-    return "/sparql?" + urlencode({"query": f"DESCRIBE <{iri}>"})
+    """A link that opens ``DESCRIBE <iri>`` in the query page (which runs it)."""
+    return "/query?" + urlencode({"query": f"DESCRIBE <{iri}>"})
 
 
 def render(template: str, status: int = 200, **context: Any) -> Response:

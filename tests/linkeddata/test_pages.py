@@ -21,7 +21,7 @@ def test_method_page_shows_name_description_and_views(client: FlaskClient) -> No
     for href in ("/method/deepbind.ttl", "/method/deepbind.jsonld", "/method/deepbind.nt",
                  "/method/deepbind.rdf"):
         assert f'href="{href}"' in html
-    assert 'href="/sparql?query=DESCRIBE+%3Chttps%3A%2F%2Fw3id.org%2Fdlbio%2Fmethod%2Fdeepbind%3E"' in html
+    assert 'href="/query?query=DESCRIBE+%3Chttps%3A%2F%2Fw3id.org%2Fdlbio%2Fmethod%2Fdeepbind%3E"' in html
 
 
 def test_method_page_links_doi_code_and_kipoi(client: FlaskClient) -> None:
