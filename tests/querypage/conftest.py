@@ -47,8 +47,14 @@ def _npm(*args: str) -> None:
     npm = shutil.which("npm")
     if npm is None:
         pytest.fail("npm is needed to build the query page bundle: apt-get install nodejs npm")
-    done = subprocess.run([npm, *args, "--no-audit", "--no-fund"], cwd=FRONTEND,
-                          capture_output=True, text=True, timeout=600, check=False)
+    done = subprocess.run(
+        [npm, *args, "--no-audit", "--no-fund"],
+        cwd=FRONTEND,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
     assert done.returncode == 0, f"npm {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}"
 
 

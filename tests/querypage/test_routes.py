@@ -55,8 +55,9 @@ def textarea(page: str) -> str:
 
 
 def config(page: str) -> dict:
-    match = re.search(r'<script type="application/json" id="query-config">(.*?)</script>', page,
-                      re.S)
+    match = re.search(
+        r'<script type="application/json" id="query-config">(.*?)</script>', page, re.S
+    )
     assert match, "no embedded configuration"
     return json.loads(match.group(1))
 
@@ -71,13 +72,22 @@ def test_plain_form_gets_the_sparql_endpoint(client: FlaskClient, fake_bundle: P
     assert '<button type="submit" id="run-query">Run query</button>' in page
 
 
-@pytest.mark.parametrize(("fmt", "media_type"), [("", "application/sparql-results+json"),
-                                                 ("csv", "text/csv"),
-                                                 ("tsv", "text/tab-separated-values")])
-def test_what_the_plain_form_submits_is_answered(client: FlaskClient, fmt: str,
-                                                 media_type: str) -> None:
-    response = client.get("/sparql", query_string={"query": DEFAULT_QUERY, "format": fmt},
-                          headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
+@pytest.mark.parametrize(
+    ("fmt", "media_type"),
+    [
+        ("", "application/sparql-results+json"),
+        ("csv", "text/csv"),
+        ("tsv", "text/tab-separated-values"),
+    ],
+)
+def test_what_the_plain_form_submits_is_answered(
+    client: FlaskClient, fmt: str, media_type: str
+) -> None:
+    response = client.get(
+        "/sparql",
+        query_string={"query": DEFAULT_QUERY, "format": fmt},
+        headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"},
+    )
     assert response.status_code == 200
     assert response.content_type.split(";")[0] == media_type
     assert "DanQ" in response.get_data(as_text=True)
@@ -125,8 +135,10 @@ def test_embedded_configuration(client: FlaskClient, qp_app: Flask) -> None:
     settings = config(get_page(client))
     assert settings["endpoint"] == "/sparql"
     assert settings["prefixes"] == PREFIXES
-    assert settings["localNamespaces"] == [[qp_app.config["DLBIO_BASE_IRI"], "/"],
-                                           ["http://edamontology.org/", "/edam/"]]
+    assert settings["localNamespaces"] == [
+        [qp_app.config["DLBIO_BASE_IRI"], "/"],
+        ["http://edamontology.org/", "/edam/"],
+    ]
     assert [e["stem"] for e in settings["examples"]] == [e.stem for e in EXAMPLES]
     first = settings["examples"][0]
     assert first["text"] == EXAMPLES[0].text and first["form"] == EXAMPLES[0].form
@@ -134,8 +146,9 @@ def test_embedded_configuration(client: FlaskClient, qp_app: Flask) -> None:
     assert federated and all("service-allowlist" in e["requires"] for e in federated)
 
 
-def test_configured_base_iri_decides_which_iris_link_here(qp_app: Flask,
-                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_configured_base_iri_decides_which_iris_link_here(
+    qp_app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setitem(qp_app.config, "DLBIO_BASE_IRI", "http://example.org/kg/")
     settings = config(get_page(qp_app.test_client()))
     assert settings["localNamespaces"][0] == ["http://example.org/kg/", "/"]
@@ -155,18 +168,25 @@ def test_page_links_the_built_bundle(client: FlaskClient, fake_bundle: Path) -> 
     assert client.get(style.group(1)).mimetype == "text/css"
 
 
-@pytest.mark.parametrize("path", ["/assets/nothing.js", "/assets/../pyproject.toml",
-                                  "/assets/%2e%2e/pyproject.toml", "/assets/"])
-def test_assets_outside_the_bundle_are_not_found(client: FlaskClient, fake_bundle: Path,
-                                                 path: str) -> None:
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/assets/nothing.js",
+        "/assets/../pyproject.toml",
+        "/assets/%2e%2e/pyproject.toml",
+        "/assets/",
+    ],
+)
+def test_assets_outside_the_bundle_are_not_found(
+    client: FlaskClient, fake_bundle: Path, path: str
+) -> None:
     assert client.get(path).status_code == 404
 
 
-def test_missing_bundle_still_renders_the_plain_form(client: FlaskClient,
-                                                     no_bundle: Path) -> None:
+def test_missing_bundle_still_renders_the_plain_form(client: FlaskClient, no_bundle: Path) -> None:
     page = get_page(client)
     assert NOT_BUILT in page
-    assert "<script type=\"module\"" not in page and "/assets/" not in page
+    assert '<script type="module"' not in page and "/assets/" not in page
     assert textarea(page) == DEFAULT_QUERY
     assert client.get("/assets/query.js").status_code == 404
 
@@ -176,9 +196,9 @@ def test_half_built_bundle_counts_as_missing(client: FlaskClient, fake_bundle: P
     assert NOT_BUILT in get_page(client)
 
 
-def test_missing_queries_folder_drops_the_picker(client: FlaskClient, qp_app: Flask,
-                                                 tmp_path: Path,
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_missing_queries_folder_drops_the_picker(
+    client: FlaskClient, qp_app: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setitem(qp_app.config, "DLBIO_QUERIES_DIR", str(tmp_path / "none"))
     monkeypatch.setitem(qp_app.extensions, "dlbio_querypage", {})
     page = get_page(client)
@@ -186,9 +206,13 @@ def test_missing_queries_folder_drops_the_picker(client: FlaskClient, qp_app: Fl
     assert config(page)["examples"] == []
 
 
-def test_malformed_example_is_logged_not_a_500(client: FlaskClient, qp_app: Flask,
-                                               tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                               caplog: pytest.LogCaptureFixture) -> None:
+def test_malformed_example_is_logged_not_a_500(
+    client: FlaskClient,
+    qp_app: Flask,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     (tmp_path / "bad.rq").write_text("# title: no other header\nSELECT * {}\n", encoding="utf-8")
     monkeypatch.setitem(qp_app.config, "DLBIO_QUERIES_DIR", str(tmp_path))
     monkeypatch.setitem(qp_app.extensions, "dlbio_querypage", {})
