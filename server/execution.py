@@ -62,7 +62,7 @@ class ChunkWriter:
         self.pending = self.total = 0
         self.started = False
         self.meta: Any = None  # set by the job before it serializes (e.g. the chosen format)
-        self.cancelled = threading.Event()
+        self.cancelled = False  # set by the consumer when it stops reading
 
     def write(self, data: bytes) -> int:
         """Buffer ``data``; hand a chunk over when enough is buffered."""
@@ -86,7 +86,7 @@ class ChunkWriter:
 
     def send(self, message: tuple[str, Any]) -> None:
         """Put a message on the queue, giving up when the consumer has gone."""
-        while not self.cancelled.is_set():
+        while not self.cancelled:
             try:
                 self.channel.put(message, timeout=0.5)
                 return
@@ -196,7 +196,7 @@ def _receive(channel: queue.Queue, budget: float, writer: ChunkWriter) -> tuple[
     try:
         kind, payload = channel.get(timeout=max(budget, 0.0))
     except queue.Empty:
-        writer.cancelled.set()
+        writer.cancelled = True
         raise QueryTimeout from None
     if kind == "error":
         raise payload
@@ -212,4 +212,4 @@ def _stream(channel: queue.Queue, budget: float, writer: ChunkWriter) -> Iterato
             if kind == "done":
                 return
     finally:
-        writer.cancelled.set()
+        writer.cancelled = True

@@ -9,6 +9,7 @@ True
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 import pyoxigraph as ox
@@ -101,11 +102,12 @@ def _quality(media_type: str, ranges: list[tuple[str, float]]) -> tuple[float, i
     return best[1], best[0]
 
 
+@lru_cache(maxsize=1024)
 def negotiate(header: str | None, formats: tuple[Format, ...]) -> Choice | None:
     """Pick the format the client prefers; None means nothing acceptable (→ 406).
 
     Ranking: q-value, then the specificity of the matching range, then canonical media types
-    over aliases, then our order of formats.
+    over aliases, then our order of formats. Memoized: clients repeat their Accept headers.
     """
     if not header or not header.strip():
         return Choice(formats[0], formats[0].media_type)
@@ -132,6 +134,7 @@ def by_name(value: str, formats: tuple[Format, ...]) -> Choice | None:
     return None
 
 
+@lru_cache(maxsize=256)
 def accepts_gzip(header: str | None) -> bool:
     """Whether an ``Accept-Encoding`` header allows gzip."""
     ranges = dict(parse_accept(header))

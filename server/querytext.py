@@ -155,6 +155,8 @@ def check_service(iri: str, allowlist: set[str]) -> None:
 
 def max_depth(code: str) -> int:
     """Deepest nesting of ``{``, ``(`` and ``[`` in the code (strings and comments excluded)."""
+    if code.count("{") + code.count("(") + code.count("[") <= 1:
+        return code.count("{") + code.count("(") + code.count("[")
     depth = deepest = 0
     for char in code:
         if char in "{([":
@@ -170,7 +172,8 @@ def inspect(
 ) -> Inspection:
     """Scan ``query``: refuse deep nesting and non-allow-listed SERVICE; find the query form."""
     code, iris = _segments(query)
-    if max_depth(code) > max_nesting:
+    opening = code.count("{") + code.count("(") + code.count("[")
+    if opening > max_nesting and max_depth(code) > max_nesting:
         raise QueryRefused(400, f"query nesting is deeper than the limit of {max_nesting}")
     prefixes: dict[str, list[str]] = {}
     for match in PREFIX_DECL.finditer(code):

@@ -50,14 +50,17 @@ class Choices:
         return self.results if form in ("SELECT", "ASK") else self.rdf
 
 
-def _choose(formats: tuple[Format, ...]) -> Choice | None:
-    """Negotiate among ``formats``; a ``format=`` parameter overrides the Accept header."""
-    name = request.args.get("format") or (
-        request.form.get("format") if request.mimetype == protocol.FORM else None
-    )
-    if name:
-        return by_name(name, formats)
-    return negotiate(request.headers.get("Accept"), formats)
+def _format_param() -> str | None:
+    """The ``format=`` parameter (URL or form body), which overrides the Accept header."""
+    name = request.args.get("format")
+    if name is None and request.method == "POST" and request.mimetype == protocol.FORM:
+        name = request.form.get("format")
+    return name
+
+
+def _choose(formats: tuple[Format, ...], name: str | None, accept: str | None) -> Choice | None:
+    """Negotiate among ``formats`` by ``format=`` name if given, else by Accept."""
+    return by_name(name, formats) if name else negotiate(accept, formats)
 
 
 def _not_acceptable(kind: str) -> ApiError:
@@ -109,12 +112,12 @@ def _guard(query: protocol.QueryRequest, config: Any) -> Guard | None:
     sock = request.environ.get("gunicorn.socket")
     if sock is None or not config["DLBIO_EXIT_ON_TIMEOUT"] or len(query.query) > INLINE_MAX_CHARS:
         return None
-    message = _timeout_message(config["DLBIO_QUERY_TIMEOUT"])
-    raw = raw_error(503, "Service Unavailable", message, request.headers.get("Accept"))
+    timeout, accept = config["DLBIO_QUERY_TIMEOUT"], request.headers.get("Accept")
 
     def expire() -> None:
         try:
-            sock.sendall(raw)
+            message = _timeout_message(timeout)
+            sock.sendall(raw_error(503, "Service Unavailable", message, accept))
         finally:
             os._exit(0)
 
@@ -182,7 +185,8 @@ def _answer(query: protocol.QueryRequest, kg: KG, config: Any) -> Response:
         ).form
     except QueryRefused as exc:
         raise ApiError(exc.status, exc.message) from None
-    choices = Choices(_choose(RESULT_FORMATS), _choose(RDF_FORMATS))
+    name, accept = _format_param(), request.headers.get("Accept")
+    choices = Choices(_choose(RESULT_FORMATS, name, accept), _choose(RDF_FORMATS, name, accept))
     expected = choices.for_form(form)
     if form is not None and expected is None:
         raise _not_acceptable("results" if form in ("SELECT", "ASK") else "rdf")
@@ -216,7 +220,7 @@ def _chain(first: bytes, rest: Iterator[bytes]) -> Iterator[bytes]:
 
 def _describe(triples_for: Any) -> Response:
     """Serve a small RDF document about the endpoint in the negotiated syntax."""
-    choice = _choose(DESCRIPTION_FORMATS)
+    choice = _choose(DESCRIPTION_FORMATS, _format_param(), request.headers.get("Accept"))
     if choice is None:
         offered = ", ".join(f.media_type for f in DESCRIPTION_FORMATS)
         raise ApiError(406, f"no acceptable format: this document is available as {offered}")
