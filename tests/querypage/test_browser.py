@@ -79,6 +79,9 @@ def test_pick_run_follow_download_and_share(page: Page, served: str, tmp_path: P
     page.goto("/query")
     assert page.locator(".cm-editor").is_visible()
     assert page.get_by_text("The editor assets are not built").count() == 0
+    assert "Ctrl+Enter" in page.locator("#editor-help").inner_text()
+    page.locator("#query-label").click()
+    assert page.locator(".cm-editor.cm-focused").count() == 1
     assert not page.locator("#result-format").is_visible()  # the plain form's extra
 
     page.get_by_label("Example query").select_option(label=EXAMPLE.header["title"])
@@ -141,6 +144,7 @@ def test_non_aggregate_result_has_no_chart(page: Page) -> None:
     page.locator("table.results").wait_for()
     assert len(table_rows(page)) == 3
     assert page.get_by_role("button", name="Chart").is_hidden()
+    assert page.get_by_role("button", name="Table").is_hidden()
 
 
 def test_syntax_error_shows_the_parser_message(page: Page) -> None:
@@ -149,6 +153,7 @@ def test_syntax_error_shows_the_parser_message(page: Page) -> None:
     alert.get_by_role("heading", name="The query has an error").wait_for()
     assert re.search(r"syntax error: error at 1:\d+", alert.inner_text())
     assert page.locator("table.results").count() == 0
+    assert page.locator("#result-tools").is_hidden()  # no views or downloads of nothing
     alert.get_by_role("button", name=re.compile(r"^Go to line 1, column \d+$")).click()
     assert page.locator(".cm-editor.cm-focused").count() == 1
 
@@ -211,11 +216,13 @@ def test_entity_page_describe_link_shows_turtle(page: Page, served: str) -> None
     assert '"DeepBind"' in turtle.inner_text()
     downloads = page.locator("#download-buttons button").all_inner_texts()
     assert downloads == ["Turtle", "N-Triples", "JSON-LD"]
+    assert page.get_by_role("button", name="Table").is_hidden()
 
 
 def test_plain_form_without_javascript(plain_page: Page, tmp_path: Path) -> None:
     plain_page.goto("/query")
     assert plain_page.locator(".cm-editor").count() == 0
+    assert "Ctrl" not in plain_page.locator("#editor-help").inner_text()
     plain_page.get_by_label("Example query").select_option(EXAMPLE.stem)
     plain_page.get_by_role("button", name="Load example").click()
     assert plain_page.get_by_label("SPARQL query").input_value() == EXAMPLE.text

@@ -25,6 +25,9 @@ const ui = {
   chart: $("result-chart"),
   showTable: $("show-table"),
   showChart: $("show-chart"),
+  views: $("result-views"),
+  help: $("editor-help"),
+  label: $("query-label"),
 };
 let running = null; // the AbortController of the query in flight
 let lastRun = null; // {query, kind} of the result on show
@@ -36,6 +39,9 @@ const editor = createEditor(ui.textarea, {
   describedBy: "editor-help",
 });
 document.body.classList.add("js");
+ui.help.innerHTML = "Press <kbd>Ctrl</kbd>+<kbd>Enter</kbd> to run. Typing a known prefix such as " +
+  "<code>method:</code>, or picking one from the completions, adds its <code>PREFIX</code> line.";
+ui.label.addEventListener("click", () => editor.focus());
 
 function queryText() {
   return editor.state.doc.toString();
@@ -60,7 +66,7 @@ function setView(chart) {
 function clearResults() {
   for (const node of [ui.error, ui.table, ui.chart, ui.downloads]) node.replaceChildren();
   ui.tools.hidden = true;
-  ui.showChart.hidden = true;
+  ui.views.hidden = true;
   setView(false);
 }
 
@@ -82,7 +88,7 @@ function showBindings(result, elapsed) {
       note.textContent = `The chart shows the first ${MAX_BARS} rows.`;
       ui.chart.append(note);
     }
-    ui.showChart.hidden = false;
+    ui.views.hidden = false;
   }
 }
 
