@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: serve test build lint clean browser
+.PHONY: serve test build lint clean browser node assets
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,13 +22,30 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "Browser tests need Debian's chromium: sudo apt-get install chromium" >&2; exit 1; fi; }
 
+# The query page's editor bundle: npm packages at set-up time, bundled by esbuild into build/assets.
+FRONTEND := server/frontend
+ASSETS := build/assets/query.js
+
+node:
+	@command -v npm >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; \
+	  else echo "The query page needs npm: sudo apt-get install nodejs npm" >&2; exit 1; fi; }
+
+$(FRONTEND)/node_modules/.package-lock.json: $(FRONTEND)/package-lock.json | node
+	cd $(FRONTEND) && npm ci --no-audit --no-fund
+
+$(ASSETS): $(FRONTEND)/node_modules/.package-lock.json $(FRONTEND)/build.mjs $(wildcard $(FRONTEND)/src/*)
+	cd $(FRONTEND) && npm run build
+
+assets: $(ASSETS)
+
 build: $(STAMP)
 	$(BIN)/dlbio build
 
-serve: build
+serve: build assets
 	$(BIN)/dlbio serve --host $(HOST) --port $(PORT)
 
-test: $(STAMP) browser
+test: $(STAMP) browser assets
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
