@@ -63,6 +63,7 @@ class Run:
     rc: int
     steps: dict[str, float] = field(default_factory=dict)
     cpu: float = 0.0  # user + system seconds of the child
+    load: float = 0.0  # 1-minute load average when the child started
     triples: int | None = None
 
     @property
@@ -80,8 +81,26 @@ def parse_steps(stderr: str) -> dict[str, float]:
     return steps
 
 
+def load_average() -> float:
+    """The 1-minute load average of the machine."""
+    return float(Path("/proc/loadavg").read_text().split()[0])
+
+
+def wait_for_quiet(max_load: float | None, timeout: float = 180.0) -> None:
+    """Wait (up to ``timeout`` s) until the 1-minute load average is below ``max_load``."""
+    deadline = time.monotonic() + timeout
+    while max_load is not None and load_average() > max_load and time.monotonic() < deadline:
+        time.sleep(5)
+
+
+#: 1-minute load average below which a measurement may start (``--max-load``); None: no wait.
+MAX_LOAD: list[float | None] = [None]
+
+
 def measure(label: str, argv: list[str], env: dict[str, str] | None = None) -> Run:
     """Run ``argv`` in a fresh process; return its wall time, peak RSS and parsed steps."""
+    wait_for_quiet(MAX_LOAD[0])
+    load = load_average()
     with tempfile.TemporaryFile() as err:
         start = time.perf_counter()
         child = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=err, env=env, cwd=ROOT)
@@ -95,9 +114,10 @@ def measure(label: str, argv: list[str], env: dict[str, str] | None = None) -> R
     triples = TRIPLES_RE.search(text)
     run = Run(label, wall, usage.ru_maxrss / 1024, child.returncode, parse_steps(text))
     run.triples = int(triples[1]) if triples else None
-    run.cpu = usage.ru_utime + usage.ru_stime
+    run.cpu, run.load = usage.ru_utime + usage.ru_stime, load
     print(
-        f"[{label}] {wall:.2f} s wall, {run.cpu:.2f} s CPU, {run.peak_mb:.0f} MB, {run.steps}",
+        f"[{label}] {wall:.2f} s wall, {run.cpu:.2f} s CPU, {run.peak_mb:.0f} MB, "
+        f"load {load:.1f}, {run.steps}",
         file=sys.stderr,
         flush=True,
     )
@@ -223,6 +243,10 @@ def _load_runs(path: Path) -> list[Run]:
     return [Run(**r) for r in json.loads(path.read_text())["runs"]]
 
 
+def _load(value: float) -> str:
+    return f"{value:.1f}" if value else "–"  # 0: not recorded (older result files)
+
+
 REAL_STEPS = ("schema", "read", "validate", "convert", "shacl", "dumps", "store")
 
 
@@ -238,7 +262,7 @@ def _real_row(kind: str, group: list[Run]) -> str:
         f"| {kind} | {len(group)} | {statistics.median(walls):.2f} ({min(walls):.2f}–"
         f"{max(walls):.2f}) | {_median(group, lambda r: r.cpu):.2f} "
         f"| {_median(group, lambda r: r.peak_mb):.0f} | {cells} "
-        f"| {_median(group, lambda r: r.startup):.2f} |"
+        f"| {_median(group, lambda r: r.startup):.2f} | {_load(_median(group, lambda r: r.load))} |"
     )
 
 
@@ -247,7 +271,7 @@ def real_table(runs: list[Run]) -> str:
     head = "| build | runs | wall median (min–max) s | CPU s | peak RSS MB | " + " | ".join(
         REAL_STEPS
     )
-    lines = [head + " | startup |", "|" + "---|" * (len(REAL_STEPS) + 6)]
+    lines = [head + " | startup | load |", "|" + "---|" * (len(REAL_STEPS) + 7)]
     for kind in ("cold", "warm"):
         group = [r for r in runs if r.label.startswith(kind)]
         if group:
@@ -259,14 +283,14 @@ def synth_table(runs: list[Run]) -> str:
     """Per size and mode: triples, wall, peak RSS and per-step times."""
     names = ("read", "validate", "convert", "shacl", "dumps", "store")
     head = "| methods | mode | triples | wall s | CPU s | peak RSS MB | " + " | ".join(names)
-    lines = [head + " | startup |", "|" + "---|" * (len(names) + 7)]
+    lines = [head + " | startup | load |", "|" + "---|" * (len(names) + 8)]
     for r in runs:
         n, mode = r.label.split()
         cells = " | ".join(f"{r.steps[s]:.2f}" if s in r.steps else "–" for s in names)
         status = "" if r.rc == 0 else f" (exit {r.rc})"
         lines.append(
             f"| {int(n):,} | {mode}{status} | {r.triples or '–'} | {r.wall:.1f} | {r.cpu:.1f} | "
-            f"{r.peak_mb:.0f} | {cells} | {r.startup:.2f} |"
+            f"{r.peak_mb:.0f} | {cells} | {r.startup:.2f} | {_load(r.load)} |"
         )
     return "\n".join(lines)
 
@@ -302,7 +326,11 @@ def main() -> None:
         "--modes", nargs="+", default=["shacl", "no-shacl"], choices=["shacl", "no-shacl"]
     )
     parser.add_argument("--name", help="result file name (default: the sub-command)")
+    parser.add_argument(
+        "--max-load", type=float, help="wait (≤ 3 min) for a 1-min load average below this"
+    )
     args = parser.parse_args()
+    MAX_LOAD[0] = args.max_load
     if args.what == "report":
         print(report())
         return
