@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, Store, Triple, serialize
+from pyoxigraph import NamedNode, RdfFormat, Store, Triple, serialize
 
 from kg.convert import Converter, edam_triples
 from kg.dumps import DumpFile, ntriples_bytes, sort_triples, write_dumps
@@ -53,7 +53,7 @@ def load_and_validate(
     step("Generating schema artifacts")
     artifacts = ensure_artifacts(paths.schema, paths.generated)
     step("Reading data")
-    records = read_all(paths.data)
+    records = read_all(paths.data, paths.parse_cache)
     step(f"Validating {len(records)} records")
     validate(records, artifacts)
     return records, artifacts
@@ -91,23 +91,26 @@ def _created() -> str:
     return moment.replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
-def _write_store(folder: Path, triples: list[Triple]) -> None:
+def _write_store(folder: Path, ntriples: bytes, void: bytes) -> None:
     store = Store(str(folder / "store"))
-    store.bulk_extend(Quad(t.subject, t.predicate, t.object, DefaultGraph()) for t in triples)
+    store.bulk_load(ntriples, format=RdfFormat.N_TRIPLES)
+    store.bulk_load(void, format=RdfFormat.TURTLE)
     store.flush()
     store.optimize()
     del store
 
 
-def _write_release(staging: Path, triples: list[Triple], step: Step) -> BuildResult:
+def _write_release(
+    staging: Path, triples: list[Triple], ntriples: bytes, step: Step
+) -> BuildResult:
     step("Writing dumps")
-    files = write_dumps(triples, staging)
+    files = write_dumps(triples, staging, ntriples)
     version = next(f.sha256 for f in files if f.name == "dlbio.nt")[:12]
     created = _created()
-    void = void_triples(version, created, triples, files)
-    (staging / "void.ttl").write_bytes(write_void(void))
+    void = write_void(void_triples(version, created, triples, files))
+    (staging / "void.ttl").write_bytes(void)
     step("Loading the Oxigraph store")
-    _write_store(staging, triples + void)
+    _write_store(staging, ntriples, void)
     manifest = {
         "version": version,
         "created": created,
@@ -150,14 +153,15 @@ def build(paths: Paths, step: Step = lambda _: None, check_shacl: bool = True) -
     records, artifacts = load_and_validate(paths, step)
     step("Converting to RDF")
     triples = graph_triples(records, artifacts, query_examples(paths.queries))
+    ntriples = ntriples_bytes(triples)
     if check_shacl:
         step(f"Checking {len(triples)} triples against SHACL shapes")
-        check_shapes(ntriples_bytes(triples), artifacts.shacl)
+        check_shapes(ntriples, artifacts.shacl)
     paths.releases.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=paths.releases))
     staging.chmod(0o755)
     try:
-        result = _write_release(staging, triples, step)
+        result = _write_release(staging, triples, ntriples, step)
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
         release = paths.releases / f"{stamp}-{result.version}"
         staging.rename(release)

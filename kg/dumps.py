@@ -56,12 +56,17 @@ def ntriples_bytes(triples: list[Triple]) -> bytes:
     return "".join(f"{t} .\n" for t in triples).encode("utf-8")
 
 
-def write_dumps(triples: list[Triple], folder: Path) -> list[DumpFile]:
-    """Write every dump format and its gzipped copy into ``folder``; triples must be sorted."""
+def write_dumps(
+    triples: list[Triple], folder: Path, ntriples: bytes | None = None
+) -> list[DumpFile]:
+    """Write every dump format and its gzipped copy into ``folder``; triples must be sorted.
+
+    ``ntriples`` is the N-Triples text of ``triples`` when the caller already has it.
+    """
     files = []
     for name, (rdf_format, media_type) in DUMP_FORMATS.items():
         if rdf_format == RdfFormat.N_TRIPLES:
-            content = ntriples_bytes(triples)
+            content = ntriples if ntriples is not None else ntriples_bytes(triples)
         else:
             content = serialize(triples, format=rdf_format, prefixes=PREFIXES)
         size, digest = _write(folder / name, content)

@@ -99,8 +99,11 @@ def _links(graph: Graph, method: Facts) -> tuple[list[str], list[str], list[str]
     for node in method.all("dlbio:link"):
         link = graph.facts(node)
         by_kind.setdefault(link.one("dcterms:type") or "", []).append(link.one("schema:url") or "")
-    code = [url for repo in method.all("schema:codeRepository")
-            for url in graph.facts(repo).all("schema:url")]
+    code = [
+        url
+        for repo in method.all("schema:codeRepository")
+        for url in graph.facts(repo).all("schema:url")
+    ]
     return by_kind.get("web_server", []), by_kind.get("docs", []), code
 
 
@@ -113,13 +116,17 @@ def _registered_id(graph: Graph, method: Facts) -> str | None:
 
 
 def _credit(graph: Graph, method: Facts) -> list[dict[str, Any]]:
-    owners = sorted({
-        name.split("/", 1)[0]
-        for repo in method.all("schema:codeRepository")
-        for name in graph.facts(repo).all("dlbio:githubRepository")
-    })
-    return [{"name": owner, "url": f"https://github.com/{owner}", "typeRole": ["Provider"]}
-            for owner in owners]
+    owners = sorted(
+        {
+            name.split("/", 1)[0]
+            for repo in method.all("schema:codeRepository")
+            for name in graph.facts(repo).all("dlbio:githubRepository")
+        }
+    )
+    return [
+        {"name": owner, "url": f"https://github.com/{owner}", "typeRole": ["Provider"]}
+        for owner in owners
+    ]
 
 
 def record(graph: Graph, iri: str) -> dict[str, Any]:
@@ -186,4 +193,3 @@ def export(ntriples: Path, out: Path) -> list[tuple[Path, list[str]]]:
         path.write_text(json.dumps(entry, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         written.append((path, problems(entry)))
     return written
-

@@ -20,10 +20,16 @@ def export() -> None:
 
 
 @export.command("biotools")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
-              help="Output folder (default: BUILD/biotools).")
-@click.option("--build-dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Build folder whose current release is exported.")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Output folder (default: BUILD/biotools).",
+)
+@click.option(
+    "--build-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Build folder whose current release is exported.",
+)
 def biotools(out: Path | None, build_dir: Path | None) -> None:
     """One bio.tools (biotoolsSchema) JSON record per method, checked against its rules."""
     paths = default_paths(build=build_dir)
@@ -36,6 +42,8 @@ def biotools(out: Path | None, build_dir: Path | None) -> None:
     for path, found in bad:
         for problem in found:
             console.print(f"[red]✗[/] {path.name}: {problem}")
-    console.print(f"wrote {len(written)} records to {out or paths.build / 'biotools'}"
-                  f" ({len(bad)} with problems)")
+    console.print(
+        f"wrote {len(written)} records to {out or paths.build / 'biotools'}"
+        f" ({len(bad)} with problems)"
+    )
     sys.exit(1 if bad else 0)

@@ -44,6 +44,11 @@ class Paths:
         return self.build / "current"
 
     @property
+    def parse_cache(self) -> Path:
+        """Parsed data files, keyed by the SHA-256 of their bytes."""
+        return self.build / "cache" / "yaml"
+
+    @property
     def generated(self) -> Path:
         """Artifacts generated from the schema (JSON Schema, SHACL, OWL, docs)."""
         return self.schema_cache or self.build / "schema"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pyshacl
 from rdflib import Graph
 
 from kg.errors import BuildFailed
@@ -25,6 +24,8 @@ def _violations(report: Graph) -> list[str]:
 
 def check_shapes(ntriples: bytes, shapes: Path) -> None:
     """Raise :class:`BuildFailed` listing SHACL violations of the graph (N-Triples bytes)."""
+    import pyshacl  # imported here: it is slow to import and only this step needs it
+
     data = Graph().parse(data=ntriples, format="nt")
     shape_graph = Graph().parse(shapes, format="turtle")
     conforms, report, _ = pyshacl.validate(data, shacl_graph=shape_graph, inference="none")

@@ -196,3 +196,15 @@ def test_a_malformed_example_query_fails_the_build_and_keeps_the_kg(
     with pytest.raises(BuildFailed, match=r"broken\.rq"):
         build(_with_queries(fixture_paths, queries))
     assert fixture_paths.current.resolve() == good.release.resolve()
+
+
+def test_parses_are_cached_by_content_and_an_edit_is_seen(fixture_paths: Paths):
+    first = build(fixture_paths)
+    cached = sorted(fixture_paths.parse_cache.glob("*.pickle"))
+    assert len(cached) == len(list(fixture_paths.data.glob("*.yaml")))
+    methods = fixture_paths.data / "methods.yaml"
+    methods.write_text(methods.read_text().replace("name: DanQ", "name: DanQ2"))
+    second = build(fixture_paths)
+    assert second.version != first.version
+    assert "DanQ2" in (second.release / "dlbio.nt").read_text()
+    assert len(list(fixture_paths.parse_cache.glob("*.pickle"))) == len(cached) + 1
