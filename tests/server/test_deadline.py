@@ -7,6 +7,7 @@ The session server runs with a 2 s deadline; the runaway query is a four-way cro
 from __future__ import annotations
 
 import os
+import statistics
 import threading
 import time
 from pathlib import Path
@@ -65,7 +66,8 @@ def test_runaway_query_gets_503_and_others_keep_being_served(
     assert "time limit of 2 s" in response.json()["error"]["message"]
     assert QUERY_TIMEOUT <= outcome["elapsed"] < QUERY_TIMEOUT + 1.5
     assert len(latencies) >= 10
-    assert max(latencies) < 0.5, latencies
+    assert statistics.median(latencies) < 0.1, latencies  # normal latency meanwhile
+    assert max(latencies) < 1.0, latencies
 
 
 @pytest.mark.parametrize(
