@@ -6,8 +6,9 @@ Every check returns :class:`~kg.errors.DataProblem` objects naming file, record 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
+import fastjsonschema
 import jsonschema
 
 from kg.checks import check_edam, check_identifiers, check_method_rules
@@ -64,14 +65,28 @@ def _schema_problems(
         yield record.problem(field, error.message)
 
 
+def _compile(defs: dict, cls: str) -> tuple[Callable[[object], object], jsonschema.Draft7Validator]:
+    schema = {"$ref": f"#/$defs/{cls}", "$defs": defs}
+    return fastjsonschema.compile(schema), jsonschema.Draft7Validator(schema)
+
+
+def _record_problems(
+    record: Record, fast: Callable, explain: jsonschema.Draft7Validator
+) -> list[DataProblem]:
+    """Check with the compiled validator; explain failures with jsonschema's located errors."""
+    try:
+        fast(record.data)
+        return []
+    except fastjsonschema.JsonSchemaException as exc:
+        problems = list(_schema_problems(record, explain))
+        return problems or [record.problem(exc.name.removeprefix("data."), exc.message)]
+
+
 def check_schema(records: list[Record], artifacts: SchemaArtifacts) -> list[DataProblem]:
     """Validate each record against the JSON Schema generated from the LinkML schema."""
     defs = artifacts.json_schema["$defs"]
-    validators = {
-        cls: jsonschema.Draft7Validator({"$ref": f"#/$defs/{cls}", "$defs": defs})
-        for cls in {r.cls for r in records}
-    }
-    return [p for r in records for p in _schema_problems(r, validators[r.cls])]
+    validators = {cls: _compile(defs, cls) for cls in {r.cls for r in records}}
+    return [p for r in records for p in _record_problems(r, *validators[r.cls])]
 
 
 def check_unique_ids(records: list[Record]) -> list[DataProblem]:
