@@ -162,3 +162,21 @@ def test_unknown_path_is_a_json_404(server: str) -> None:
     response = requests.get(f"{server}/nothing-here")
     assert response.status_code == 404
     assert "/sparql" in response.json()["error"]["message"]
+
+
+def test_deep_nesting_is_refused_before_parsing(endpoint: str) -> None:
+    # ~5000 nested groups crash the engine's parser; the shape check answers first
+    query = "SELECT * " + "{" * 5000 + "}" * 5000
+    response = requests.post(endpoint, data={"query": query})
+    assert response.status_code == 400
+    assert "nesting is deeper than the limit" in response.json()["error"]["message"]
+    assert requests.get(endpoint, params={"query": "ASK {}"}).status_code == 200
+
+
+def test_long_operator_chain_runs_without_crashing(endpoint: str) -> None:
+    # 15,000 chained negations crash the engine on an 8 MB stack; long queries get a big one
+    query = "ASK { FILTER(" + "!" * 15_000 + "true) }"
+    response = requests.post(endpoint, data=query, headers={"Content-Type":
+                                                            "application/sparql-query"})
+    assert response.status_code == 200
+    assert response.json()["boolean"] is True
