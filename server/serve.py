@@ -10,6 +10,7 @@ master replaces it at once, without disturbing the requests other workers are se
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Sequence
 from typing import Any
@@ -80,6 +81,7 @@ def run(
     if timeout is not None:
         overrides["DLBIO_QUERY_TIMEOUT"] = timeout
     app = create_app(overrides)
+    gc.freeze()  # what the master built stays out of the workers' GC passes (and pages stay shared)
     options = gunicorn_options(host, port, workers or default_workers(),
                                app.config["DLBIO_QUERY_TIMEOUT"])
     _Gunicorn(app, options).run()
