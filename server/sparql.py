@@ -191,7 +191,8 @@ def _answer(query: protocol.QueryRequest, kg: KG, config: Any) -> Response:
     if form is not None and expected is None:
         raise _not_acceptable("results" if form in ("SELECT", "ASK") else "rdf")
     gz = accepts_gzip(request.headers.get("Accept-Encoding"))
-    key = (query, expected or request.headers.get("Accept"), gz, kg.version)
+    wanted = expected.media_type if expected else accept
+    key = (query.query, query.default_graphs, query.named_graphs, wanted, gz, kg.version)
     etag = make_etag(kg.version, key)
     if request.method == "GET" and matches_etag(request.headers.get("If-None-Match"), etag):
         return Response(status=304, headers={"ETag": etag, "Vary": VARY})
