@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from flask import Flask
 
-from server import browse, downloads, linkeddata, pages, querypage, registry
+from server import browse, downloads, linkeddata, openapi, pages, querypage, registry
 
 
 def register(app: Flask) -> None:
     """Attach every linked-data blueprint to ``app``."""
     downloads.init_app(app)
-    for module in (pages, linkeddata, browse, downloads, registry, querypage):
+    for module in (pages, linkeddata, browse, downloads, registry, querypage, openapi):
         app.register_blueprint(module.bp)

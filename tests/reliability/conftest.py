@@ -1,0 +1,43 @@
+"""Fixtures for the reliability tests: the tiny curated KG built once and a real gunicorn server.
+
+Servers are started through ``server.serve.run`` (what ``dlbio serve`` calls) on free 127.0.0.1
+ports with a short query deadline, so runaway queries end quickly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+from liveserver import live_server
+
+from kg.build import BuildResult
+
+QUERY_TIMEOUT = 2.0
+# a query that cannot finish within the deadline on any data (a cross product of integers)
+RUNAWAY = ("SELECT (COUNT(*) AS ?n) WHERE { VALUES ?a { 1 2 3 4 5 6 7 8 9 10 } "
+           + " ".join(f"?s{i} ?p{i} ?o{i} ." for i in range(6)) + " }")
+
+
+@pytest.fixture(scope="session")
+def server_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder for the servers' stderr (read back when a server fails to start)."""
+    return tmp_path_factory.mktemp("reliability-logs")
+
+
+@pytest.fixture(scope="session")
+def live(built_fixture: BuildResult, server_log: Path) -> Iterator[str]:
+    """A real gunicorn server (2 workers, 2 s deadline) over the tiny built KG; its base URL."""
+    with live_server(server_log, kg_dir=built_fixture.release, workers=2,
+                     timeout=QUERY_TIMEOUT) as base:
+        yield base
+
+
+def assert_still_up(base: str) -> None:
+    """The server answers a trivial query correctly."""
+    answer = requests.get(f"{base}/sparql", params={"query": "ASK {}"},
+                          headers={"Accept": "application/sparql-results+json"}, timeout=10)
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["boolean"] is True
