@@ -195,9 +195,13 @@ def serve(
 ) -> None:
     """Serve the built KG (or --load files) over SPARQL and linked data on HOST:PORT."""
     from server.serve import run
+    from server.store import KGError
 
     kg_dir = None if load else str(_paths(build_dir=build_dir).current)
-    run(host=host, port=port, workers=workers, load=load, kg_dir=kg_dir, timeout=timeout)
+    try:
+        run(host=host, port=port, workers=workers, load=load, kg_dir=kg_dir, timeout=timeout)
+    except KGError as exc:
+        raise click.UsageError(str(exc)) from exc
 
 
 cli.add_command(import_list)

@@ -103,3 +103,9 @@ def test_stats_counts_per_class(runner, built_fixture):
     assert "Methods linked to the paper that describes them: 2" in result.output
     assert "Listed entities: 2 methods + 1 reviews = 3" in result.output
     assert "edam:topic_0749" in result.output
+
+
+def test_serve_without_a_build_is_a_usage_error(runner, tmp_path):
+    result = runner.invoke(cli, ["serve", "--build-dir", str(tmp_path), "--port", "1"])
+    assert result.exit_code == 2
+    assert "run `dlbio build`" in result.output
