@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import requests
 from liveserver import live_server
 
 from kg.build import BuildResult
@@ -34,10 +33,3 @@ def live(built_fixture: BuildResult, server_log: Path) -> Iterator[str]:
                      timeout=QUERY_TIMEOUT) as base:
         yield base
 
-
-def assert_still_up(base: str) -> None:
-    """The server answers a trivial query correctly."""
-    answer = requests.get(f"{base}/sparql", params={"query": "ASK {}"},
-                          headers={"Accept": "application/sparql-results+json"}, timeout=10)
-    assert answer.status_code == 200, answer.text
-    assert answer.json()["boolean"] is True
