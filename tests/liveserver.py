@@ -9,6 +9,7 @@ import sys
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import requests
@@ -36,8 +37,16 @@ def _wait_until_up(base: str, process: subprocess.Popen, log: Path, deadline: fl
     raise RuntimeError(f"server did not come up: {log.read_text()}")
 
 
+@dataclass(frozen=True)
+class ServerProcess:
+    """A running server: its base URL and the gunicorn master's process id."""
+
+    base: str
+    pid: int
+
+
 @contextmanager
-def live_server(
+def server_process(
     log_dir: Path,
     *,
     kg_dir: Path | None = None,
@@ -45,8 +54,8 @@ def live_server(
     workers: int = 2,
     timeout: float | None = None,
     env: Mapping[str, str] | None = None,
-) -> Iterator[str]:
-    """Run ``server.serve.run`` in a subprocess; yield its base URL; stop it afterwards."""
+) -> Iterator[ServerProcess]:
+    """Run ``server.serve.run`` in a subprocess until the block ends."""
     port = free_port()
     kg = str(kg_dir) if kg_dir else None
     code = (
@@ -64,7 +73,14 @@ def live_server(
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_until_up(base, process, log)
-        yield base
+        yield ServerProcess(base, process.pid)
     finally:
         process.terminate()
         process.wait(timeout=15)
+
+
+@contextmanager
+def live_server(log_dir: Path, **options: object) -> Iterator[str]:
+    """Like :func:`server_process`, yielding just the base URL."""
+    with server_process(log_dir, **options) as running:
+        yield running.base

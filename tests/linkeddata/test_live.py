@@ -5,56 +5,34 @@ real browser (headless Debian Chromium driven by Playwright, no browser download
 from __future__ import annotations
 
 import shutil
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import rdflib
 import requests
+from liveserver import live_server
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from kg.build import BuildResult
-from kg.paths import PROJECT_ROOT
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
 
 
 @pytest.fixture(scope="module")
 def live(ld_release: BuildResult, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """``dlbio serve``'s code path (gunicorn, 2 workers) on a free loopback port."""
-    port = _free_port()
-    code = (f"from server.serve import run; "
-            f"run(port={port}, workers=2, kg_dir={str(ld_release.release)!r})")
-    log = tmp_path_factory.mktemp("live") / "stderr.log"
-    with log.open("wb") as stderr:
-        process = subprocess.Popen([sys.executable, "-c", code], cwd=PROJECT_ROOT, stderr=stderr)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            assert process.poll() is None, log.read_text()
-            try:
-                requests.get(f"{base}/registry.json", timeout=1)
-                break
-            except requests.ConnectionError:
-                assert time.monotonic() < deadline, "server did not come up"
-                time.sleep(0.1)
+    with live_server(tmp_path_factory.mktemp("live"), kg_dir=ld_release.release) as base:
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=15)
 
 
 def _local(base: str, iri: str) -> str:
@@ -67,8 +45,16 @@ def test_rdflib_dereferences_an_entity_over_http(live: str) -> None:
     assert graph.value(subject, rdflib.RDFS.label) == rdflib.Literal("DanQ")
 
 
-@pytest.mark.parametrize("accept", ["text/turtle", "application/ld+json", "application/rdf+xml",
-                                    "application/n-triples", "text/html"])
+@pytest.mark.parametrize(
+    "accept",
+    [
+        "text/turtle",
+        "application/ld+json",
+        "application/rdf+xml",
+        "application/n-triples",
+        "text/html",
+    ],
+)
 def test_live_conneg_headers(live: str, accept: str) -> None:
     response = requests.get(f"{live}/paper/danq", headers={"Accept": accept}, timeout=10)
     assert response.status_code == 200
@@ -86,8 +72,9 @@ def test_live_redirects(live: str) -> None:
 
 
 def test_live_range_download(live: str) -> None:
-    response = requests.get(f"{live}/download/dlbio.ttl", headers={"Range": "bytes=0-6"},
-                            timeout=10)
+    response = requests.get(
+        f"{live}/download/dlbio.ttl", headers={"Range": "bytes=0-6"}, timeout=10
+    )
     assert response.status_code == 206
     assert response.content == b"@prefix"
 
@@ -115,8 +102,10 @@ def test_browser_entity_page(live: str, page: Page) -> None:
     assert page.title() == "DeepBind · DLBio-KG"
     assert page.locator("h1").inner_text() == "DeepBind"
     links = page.get_by_role("link")
-    assert links.filter(has_text="DOI 10.1038/nbt.3300").get_attribute("href") == \
-        "https://doi.org/10.1038/nbt.3300"
+    assert (
+        links.filter(has_text="DOI 10.1038/nbt.3300").get_attribute("href")
+        == "https://doi.org/10.1038/nbt.3300"
+    )
     assert page.get_by_role("link", name="Turtle", exact=True).count() == 1
     browser_links = page.get_by_role("link", name="EDAM browser")
     assert browser_links.count() >= 2

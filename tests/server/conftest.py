@@ -6,23 +6,22 @@ on a free 127.0.0.1 port, with a 2 s query deadline so the runaway-query test st
 
 from __future__ import annotations
 
-import os
 import socket
-import subprocess
-import sys
 import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-import requests
 from flask import Flask
 from flask.testing import FlaskClient
+from liveserver import ServerProcess, server_process
 
 from server import create_app
+
+#: The session server's handle (base URL and gunicorn master pid), as the tests name it.
+RunningServer = ServerProcess
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ROOT = Path(__file__).parents[2]
@@ -31,13 +30,6 @@ SYNTHETIC_SIZE = 400
 BULK_GRAPH = "http://example.org/dlbio-test/bulk"
 BULK_SIZE = 250_000
 QUERY_TIMEOUT = 2.0
-
-
-def free_port() -> int:
-    """A currently free TCP port on the loopback interface."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @dataclass
@@ -79,8 +71,10 @@ class _RemoteSparql(BaseHTTPRequestHandler):
     """A tiny remote SPARQL endpoint: every query gets one binding ?remote = "federated"."""
 
     def do_GET(self) -> None:
-        body = b'{"head":{"vars":["remote"]},"results":{"bindings":[{"remote":' \
-               b'{"type":"literal","value":"federated"}}]}}'
+        body = (
+            b'{"head":{"vars":["remote"]},"results":{"bindings":[{"remote":'
+            b'{"type":"literal","value":"federated"}}]}}'
+        )
         self.send_response(200)
         self.send_header("Content-Type", "application/sparql-results+json")
         self.send_header("Content-Length", str(len(body)))
@@ -119,55 +113,25 @@ def synthetic_nq(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def _wait_until_up(base: str, process: subprocess.Popen, log: Path, deadline: float = 30) -> None:
-    stop = time.monotonic() + deadline
-    while time.monotonic() < stop:
-        if process.poll() is not None:
-            raise RuntimeError(f"server exited early: {log.read_text()}")
-        try:
-            requests.get(f"{base}/sparql", timeout=1)
-            return
-        except requests.ConnectionError:
-            time.sleep(0.1)
-    raise RuntimeError("server did not come up")
-
-
-@dataclass
-class RunningServer:
-    """A gunicorn server started for the tests: its base URL and the master's process id."""
-
-    base: str
-    pid: int
-
-
 @pytest.fixture(scope="session")
 def running_server(
     synthetic_nq: Path, remote_sparql: int, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[RunningServer]:
+) -> Iterator[ServerProcess]:
     """A real gunicorn server (3 workers) serving the fixtures."""
-    port = free_port()
-    load = [str(FIXTURES / "protocol.trig"), str(synthetic_nq)]
-    code = f"from server.serve import run; run(port={port}, workers=3, load={load!r}, timeout=2)"
     env = {
-        **os.environ,
         "DLBIO_SERVICE_ALLOWLIST": f"localhost:{remote_sparql}",
         "DLBIO_MAX_QUERY_LENGTH": "20000",
         "DLBIO_MAX_BODY_BYTES": "50000",
     }
-    log = tmp_path_factory.mktemp("server") / "stderr.log"
-    with log.open("wb") as stderr:
-        process = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, env=env, stderr=stderr)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_up(base, process, log)
-        yield RunningServer(base, process.pid)
-    finally:
-        process.terminate()
-        process.wait(timeout=15)
+    load = [str(FIXTURES / "protocol.trig"), str(synthetic_nq)]
+    with server_process(
+        tmp_path_factory.mktemp("server"), load=load, workers=3, timeout=2, env=env
+    ) as running:
+        yield running
 
 
 @pytest.fixture(scope="session")
-def server(running_server: RunningServer) -> str:
+def server(running_server: ServerProcess) -> str:
     """Base URL of the session server."""
     return running_server.base
 
@@ -182,8 +146,11 @@ def endpoint(server: str) -> str:
 def app() -> Flask:
     """An in-process app over the protocol fixture (timeouts do not end the test process)."""
     return create_app(
-        {"DLBIO_LOAD": [str(FIXTURES / "protocol.trig")], "DLBIO_EXIT_ON_TIMEOUT": False,
-         "TESTING": True}
+        {
+            "DLBIO_LOAD": [str(FIXTURES / "protocol.trig")],
+            "DLBIO_EXIT_ON_TIMEOUT": False,
+            "TESTING": True,
+        }
     )
 
 
