@@ -16,6 +16,7 @@ from server import errors, httputil, store
 from server.cache import FrontCache, ResultCache
 from server.config import load_settings
 from server.execution import Executor
+from server.limits import ClientLimiter, ConcurrencyLimit
 from server.watchdog import Watchdog
 
 
@@ -37,6 +38,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["dlbio_cache"] = cache
     if settings["DLBIO_CACHE_BYTES"] > 0:
         app.wsgi_app = FrontCache(app.wsgi_app, cache)  # type: ignore[method-assign]
+    if settings["DLBIO_MAX_CLIENT_CONCURRENCY"] > 0:  # outermost: cache hits count too
+        limiter = ClientLimiter(settings["DLBIO_MAX_CLIENT_CONCURRENCY"])
+        app.wsgi_app = ConcurrencyLimit(app.wsgi_app, limiter)  # type: ignore[method-assign]
     errors.register(app)
     httputil.register(app)
     from server import site

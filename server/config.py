@@ -46,6 +46,7 @@ SETTINGS: dict[str, tuple[Any, Callable[[Any], Any]]] = {
     "DLBIO_CACHE_ENTRY_BYTES": (1024 * 1024, int),
     "DLBIO_GZIP_MIN_BYTES": (1024, int),
     "DLBIO_EXIT_ON_TIMEOUT": (True, _as_bool),
+    "DLBIO_MAX_CLIENT_CONCURRENCY": (0, int),  # per remote address, all workers; 0: off
 }
 
 

@@ -10,14 +10,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from invariants import QUERY_TIMEOUT
 from liveserver import live_server
 
 from kg.build import BuildResult
-
-QUERY_TIMEOUT = 2.0
-# a query that cannot finish within the deadline on any data (a cross product of integers)
-RUNAWAY = ("SELECT (COUNT(*) AS ?n) WHERE { VALUES ?a { 1 2 3 4 5 6 7 8 9 10 } "
-           + " ".join(f"?s{i} ?p{i} ?o{i} ." for i in range(6)) + " }")
 
 
 @pytest.fixture(scope="session")

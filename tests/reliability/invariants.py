@@ -9,6 +9,10 @@ import requests
 LEAKS = re.compile(
     rb"Traceback \(most recent call last\)|File \"/|site-packages|\.py\", line \d|/work/|/tmp/"
 )
+QUERY_TIMEOUT = 2.0  # seconds: the deadline of the reliability servers
+# a query that cannot finish within the deadline (a cross product of the whole KG)
+RUNAWAY = ("SELECT (COUNT(*) AS ?n) WHERE { VALUES ?a { 1 2 3 4 5 6 7 8 9 10 } "
+           + " ".join(f"?s{i} ?p{i} ?o{i} ." for i in range(6)) + " }")
 DEADLINE_WORDS = (b"deadline", b"timeout", b"timed out", b"time limit")
 
 

@@ -53,7 +53,6 @@ def test_fuzzed_requests_hold_the_invariants(label: str, live: str) -> None:
 
 def test_server_still_answers_after_fuzzing(live: str) -> None:
     assert_still_up(live)
-    assert sum(SENT.values()) >= len(OPERATIONS) or not SENT
     report = os.environ.get("DLBIO_FUZZ_REPORT")
     if report:
         with open(report, "w", encoding="utf-8") as handle:
