@@ -6,11 +6,13 @@ ports with a short query deadline, so runaway queries end quickly.
 
 from __future__ import annotations
 
+import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from invariants import QUERY_TIMEOUT
+from invariants import CHECKED, QUERY_TIMEOUT
 from liveserver import live_server
 
 from kg.build import BuildResult
@@ -29,3 +31,13 @@ def live(built_fixture: BuildResult, server_log: Path) -> Iterator[str]:
                      timeout=QUERY_TIMEOUT) as base:
         yield base
 
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fuzz_report() -> Iterator[None]:
+    """With ``DLBIO_FUZZ_REPORT=path``, write how many responses were checked, by status class."""
+    yield
+    report = os.environ.get("DLBIO_FUZZ_REPORT")
+    if report:
+        summary = {"responses": sum(CHECKED.values()), "by_status": dict(sorted(CHECKED.items()))}
+        Path(report).write_text(json.dumps(summary, indent=1) + "\n", encoding="utf-8")

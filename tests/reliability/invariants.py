@@ -27,8 +27,14 @@ def problems(status: int, body: bytes) -> list[str]:
     return found
 
 
+# responses checked in this process, by status class (the report run writes it out)
+CHECKED: dict[str, int] = {}
+
+
 def check(response: requests.Response) -> None:
     """Assert the invariants on a ``requests`` response."""
+    kind = f"{response.status_code // 100}xx"
+    CHECKED[kind] = CHECKED.get(kind, 0) + 1
     assert not problems(response.status_code, response.content), (
         f"{response.request.method} {response.request.url}: "
         f"{problems(response.status_code, response.content)}"
