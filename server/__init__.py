@@ -37,7 +37,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     cache = ResultCache(settings["DLBIO_CACHE_BYTES"], settings["DLBIO_CACHE_ENTRY_BYTES"])
     app.extensions["dlbio_cache"] = cache
     if settings["DLBIO_CACHE_BYTES"] > 0:
-        app.wsgi_app = FrontCache(app.wsgi_app, cache)  # type: ignore[method-assign]
+        app.wsgi_app = FrontCache(  # type: ignore[method-assign]
+            app.wsgi_app, cache, version=lambda: app.extensions["dlbio_kg"].version)
     if settings["DLBIO_MAX_CLIENT_CONCURRENCY"] > 0:  # outermost: cache hits count too
         limiter = ClientLimiter(settings["DLBIO_MAX_CLIENT_CONCURRENCY"])
         app.wsgi_app = ConcurrencyLimit(app.wsgi_app, limiter)  # type: ignore[method-assign]

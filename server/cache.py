@@ -60,15 +60,16 @@ class ResultCache:
 class FrontCache:
     """WSGI middleware: replay complete responses to repeated GETs of ``path`` from the cache."""
 
-    def __init__(self, app: Callable, cache: ResultCache, path: str = "/sparql") -> None:
-        self.app, self.cache, self.path = app, cache, path
+    def __init__(self, app: Callable, cache: ResultCache, path: str = "/sparql",
+                 version: Callable[[], str] = lambda: "") -> None:
+        self.app, self.cache, self.path, self.version = app, cache, path, version
 
     def _key(self, environ: dict[str, Any]) -> tuple | None:
         if (environ.get("REQUEST_METHOD") != "GET" or environ.get("PATH_INFO") != self.path
                 or "HTTP_IF_NONE_MATCH" in environ or not environ.get("QUERY_STRING")):
             return None
         return ("GET", environ["QUERY_STRING"], environ.get("HTTP_ACCEPT"),
-                environ.get("HTTP_ACCEPT_ENCODING"))
+                environ.get("HTTP_ACCEPT_ENCODING"), self.version())  # a new release: new keys
 
     def __call__(self, environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
         """Serve from the cache, or call the app and remember what it marked cacheable."""

@@ -16,6 +16,7 @@ from flask import Blueprint, Flask, Response, current_app, send_file
 from kg.void import LICENSE
 from server.errors import ApiError
 from server.pages import render
+from server.store import get_kg
 
 bp = Blueprint("downloads", __name__)
 FORMAT_NAMES = {
@@ -34,7 +35,8 @@ def init_app(app: Flask) -> None:
 
 def release_dir() -> Path | None:
     """The served release folder, or None when serving explicit files (``--load``)."""
-    return current_app.extensions.get("dlbio_release")
+    release = get_kg().release  # the request's release (it may have been switched since start)
+    return Path(release) if release else current_app.extensions.get("dlbio_release")
 
 
 def manifest() -> dict[str, Any]:

@@ -11,12 +11,14 @@ import gzip
 import hashlib
 import json
 import os
+import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-from flask import Flask, current_app
+from flask import Flask, current_app, g
 
 EXTENSION_FORMATS = {
     "ttl": ox.RdfFormat.TURTLE,
@@ -47,6 +49,7 @@ class KG:
     void_ttl: bytes | None = None
     named_graphs: list[str] = field(default_factory=list)
     store_path: str | None = None  # set for a read-only on-disk store, opened per process
+    release: str | None = None  # the resolved release folder (None when serving --load files)
     _store: ox.Store | None = None
     _pid: int = 0
 
@@ -126,14 +129,15 @@ def load_release(kg_dir: str, mode: str = "memory") -> KG:
     ``mode="memory"`` loads them into an in-memory store (fastest queries, shared by forked
     workers); ``mode="disk"`` opens the release's ``store/`` read-only in each worker.
     """
-    root = Path(kg_dir)
+    root = Path(kg_dir).resolve()  # pin the release: ``current`` may move on later
     manifest = _manifest(root)
     version = str(manifest.get("version") or "unversioned")
     void_path = root / "void.ttl"
     void_ttl = void_path.read_bytes() if void_path.is_file() else None
     if mode == "disk":
         triples, graphs = _summary(ox.Store.read_only(str(root / "store")))
-        return KG(version, triples, void_ttl, graphs, store_path=str(root / "store"))
+        return KG(version, triples, void_ttl, graphs, store_path=str(root / "store"),
+                  release=str(root))
     if mode != "memory":
         raise KGError(f"DLBIO_STORE must be 'memory' or 'disk', not {mode!r}")
     store = ox.Store()
@@ -141,7 +145,48 @@ def load_release(kg_dir: str, mode: str = "memory") -> KG:
         if (root / name).is_file():
             _fill(store, root / name, _read(root / name))
     triples, graphs = _summary(store)
-    return KG(version, triples, void_ttl, graphs, _store=store)
+    return KG(version, triples, void_ttl, graphs, _store=store, release=str(root))
+
+
+class Reloader:
+    """Follows ``DLBIO_KG_DIR`` (the ``current`` symlink) to new releases, off the request path.
+
+    A daemon thread per worker (started by the worker's first request: threads do not survive
+    gunicorn's fork) checks where the folder points every ``interval`` seconds; when it moves it
+    loads the new release completely, then swaps the app's KG in one assignment. Requests pin
+    the KG they started with (``get_kg``), so each response is wholly old or wholly new. A release
+    that fails to load is skipped and the old one stays served.
+    """
+
+    def __init__(self, app: Flask, interval: float) -> None:
+        self.app, self.interval = app, interval
+        self.failed: set[str] = set()
+        self._pid = 0
+
+    def ensure_thread(self) -> None:
+        """Start this process's watcher thread if it is not running yet."""
+        if self._pid != os.getpid():
+            self._pid = os.getpid()
+            threading.Thread(target=self._watch, name="dlbio-reloader", daemon=True).start()
+
+    def _watch(self) -> None:
+        while True:
+            time.sleep(self.interval)
+            self.check()
+
+    def check(self) -> bool:
+        """Switch to the release ``DLBIO_KG_DIR`` now points to, if it moved; True if switched."""
+        target = os.path.realpath(self.app.config["DLBIO_KG_DIR"])
+        if target == self.app.extensions["dlbio_kg"].release or target in self.failed:
+            return False
+        try:
+            kg = load_release(target, self.app.config["DLBIO_STORE"])
+        except (KGError, OSError, ValueError) as exc:
+            self.failed.add(target)
+            self.app.logger.warning("not switching to %s: %s", Path(target).name, exc)
+            return False
+        self.app.extensions["dlbio_kg"] = kg
+        return True
 
 
 def init_app(app: Flask) -> None:
@@ -151,8 +196,15 @@ def init_app(app: Flask) -> None:
     else:
         kg = load_release(app.config["DLBIO_KG_DIR"], app.config["DLBIO_STORE"])
     app.extensions["dlbio_kg"] = kg
+    if kg.release is not None and app.config["DLBIO_RELOAD_SECONDS"] > 0:
+        app.extensions["dlbio_reloader"] = Reloader(app, app.config["DLBIO_RELOAD_SECONDS"])
 
 
 def get_kg() -> KG:
-    """The KG attached to the current app."""
-    return current_app.extensions["dlbio_kg"]
+    """The KG of the current request: pinned at first use, so a response never mixes releases."""
+    if "dlbio_kg" not in g:
+        reloader = current_app.extensions.get("dlbio_reloader")
+        if reloader is not None:
+            reloader.ensure_thread()
+        g.dlbio_kg = current_app.extensions["dlbio_kg"]
+    return g.dlbio_kg

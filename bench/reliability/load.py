@@ -35,10 +35,11 @@ from liveserver import free_port  # noqa: E402
 
 WORKLOAD = [
     "SELECT ?s ?name WHERE { ?s a <http://schema.org/SoftwareApplication> ; "
-    "<http://schema.org/name> ?name } LIMIT 50",
+    "<http://www.w3.org/2000/01/rdf-schema#label> ?name } LIMIT 50",
     "SELECT ?type (COUNT(*) AS ?n) WHERE { ?s a ?type } GROUP BY ?type",
     "ASK { ?s ?p ?o }",
-    "SELECT ?s WHERE { ?s <http://schema.org/name> ?n FILTER(CONTAINS(LCASE(?n), 'net')) }",
+    "SELECT ?s WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?n "
+    "FILTER(CONTAINS(LCASE(?n), 'net')) }",
     "CONSTRUCT { ?s ?p ?o } WHERE { ?s a <http://schema.org/ScholarlyArticle> ; ?p ?o } LIMIT 500",
 ]
 

@@ -1,0 +1,103 @@
+"""Rebuild under traffic: the server follows ``build/current`` to a new release atomically.
+
+Clients query a real gunicorn server serving the ``current`` symlink while (1) a build of invalid
+data fails — nothing changes — and (2) a build of changed data succeeds — the worker loads the new
+release off the request path and switches: no request fails, every response is wholly old or
+wholly new (its ETag matches its content) and each client sees the ETag change exactly once.
+One worker, so that "exactly once" holds for every client (each worker switches on its own).
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import requests
+import yaml
+from liveserver import live_server
+
+from kg.build import build
+from kg.errors import BuildFailed, DataInvalid
+from kg.paths import Paths
+
+QUERY = ("SELECT ?name WHERE { <https://w3id.org/dlbio/method/danq> "
+         "<http://www.w3.org/2000/01/rdf-schema#label> ?name }")
+CLIENTS = 4
+
+
+def edit_first_method(paths: Paths, **changes: str) -> None:
+    """Change fields of the first record of ``methods.yaml``."""
+    path = paths.data / "methods.yaml"
+    records = yaml.safe_load(path.read_text(encoding="utf-8"))
+    records[0].update(changes)
+    path.write_text(yaml.safe_dump(records, sort_keys=False, allow_unicode=True), encoding="utf-8")
+
+
+class Clients:
+    """``CLIENTS`` threads querying until stopped; each records (status, ETag, name)."""
+
+    def __init__(self, base: str) -> None:
+        self.base, self.stop = base, threading.Event()
+        self.seen: list[list[tuple[int, str, str]]] = [[] for _ in range(CLIENTS)]
+        self.threads = [threading.Thread(target=self._run, args=(i,)) for i in range(CLIENTS)]
+
+    def _run(self, index: int) -> None:
+        while not self.stop.is_set():
+            try:
+                answer = requests.get(f"{self.base}/sparql", params={"query": QUERY}, timeout=30,
+                                      headers={"Accept": "application/sparql-results+json"})
+                name = answer.json()["results"]["bindings"][0]["name"]["value"]
+                self.seen[index].append((answer.status_code, answer.headers["ETag"], name))
+            except (requests.RequestException, ValueError, KeyError, IndexError) as exc:
+                self.seen[index].append((0, "", repr(exc)))
+
+    def names(self) -> set[str]:
+        """Every name answered so far."""
+        return {name for client in self.seen for _, _, name in client}
+
+    def __enter__(self) -> Clients:
+        for thread in self.threads:
+            thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        for thread in self.threads:
+            thread.join(timeout=30)
+
+
+def wait_for(condition: Callable[[], bool], limit: float = 20) -> None:
+    """Poll ``condition`` until true; fail after ``limit`` seconds."""
+    stop = time.monotonic() + limit
+    while not condition():
+        assert time.monotonic() < stop, "timed out"
+        time.sleep(0.05)
+
+
+def test_rebuild_under_traffic_is_atomic(fixture_paths: Paths, server_log: Path) -> None:
+    build(fixture_paths, check_shacl=False)
+    env = {"DLBIO_RELOAD_SECONDS": "0.2"}
+    server = live_server(server_log, kg_dir=fixture_paths.current, workers=1, env=env)
+    with server as base, Clients(base) as clients:
+        wait_for(lambda: all(len(client) > 5 for client in clients.seen))
+        edit_first_method(fixture_paths, id="method:Not A Valid ID")
+        with pytest.raises((DataInvalid, BuildFailed)):
+            build(fixture_paths, check_shacl=False)
+        time.sleep(0.6)  # three reload periods: nothing may change
+        assert clients.names() == {"DanQ"}
+        edit_first_method(fixture_paths, id="method:danq", name="DanQ (rebuilt)")
+        build(fixture_paths, check_shacl=False)
+        wait_for(lambda: all(c and c[-1][2] == "DanQ (rebuilt)" for c in clients.seen))
+        time.sleep(0.3)
+    tags: dict[str, set[str]] = {}
+    for client in clients.seen:
+        assert {status for status, _, _ in client} == {200}, client[-3:]
+        for _, etag, name in client:
+            tags.setdefault(etag, set()).add(name)
+        changes = sum(1 for a, b in itertools.pairwise(client) if a[1] != b[1])
+        assert changes == 1 and client[0][2] == "DanQ" and client[-1][2] == "DanQ (rebuilt)"
+    assert sorted(map(len, tags.values())) == [1, 1]  # two ETags, each with one content
