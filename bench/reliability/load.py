@@ -89,6 +89,15 @@ def runaway(base: str, delay: float, outcomes: list[dict]) -> None:
                      "seconds": round(time.monotonic() - started, 2)})
 
 
+def sample_memory(master: int, every: float, stop: threading.Event, series: list) -> None:
+    """Append the server's PSS (MiB) every ``every`` seconds until ``stop``."""
+    while not stop.wait(every):
+        try:
+            series.append(pss_mib(master))
+        except (OSError, AttributeError):  # a worker exiting between listing and reading
+            continue
+
+
 def main() -> None:
     """Run the load test and print (and optionally save) the figures."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -116,6 +125,9 @@ def main() -> None:
         before = pss_mib(server.pid)
         outcomes: list[dict] = []
         threads = [threading.Thread(target=runaway, args=(base, d, outcomes)) for d in (10, 25)]
+        stop, series = threading.Event(), []
+        threads.append(threading.Thread(target=sample_memory,
+                                        args=(server.pid, 10, stop, series)))
         for thread in threads:
             thread.start()
         with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
@@ -124,11 +136,12 @@ def main() -> None:
             out = subprocess.run(["wrk", "-t2", "-c16", f"-d{args.seconds}s", "--latency",
                                   "--timeout", "60s", "-s", script.name, base],
                                  capture_output=True, text=True, check=True).stdout
+        stop.set()
         for thread in threads:
             thread.join()
         time.sleep(1)
         result = {"wrk": parse_wrk(out), "runaways": outcomes, "pss_mib_before": before,
-                  "pss_mib_after": pss_mib(server.pid), "deadline_s": args.timeout,
+                  "pss_mib_after": pss_mib(server.pid), "pss_mib_every_10s": series, "deadline_s": args.timeout,
                   "seconds": args.seconds, "connections": 16, "cold": args.cold}
     finally:
         server.terminate()
