@@ -82,6 +82,9 @@ def run(
         overrides["DLBIO_QUERY_TIMEOUT"] = timeout
     app = create_app(overrides)
     gc.freeze()  # what the master built stays out of the workers' GC passes (and pages stay shared)
+    reloader = app.extensions.get("dlbio_reloader")
+    if reloader is not None:  # the master follows rebuilds too: workers forked later start new
+        reloader.ensure_thread()
     options = gunicorn_options(host, port, workers or default_workers(),
                                app.config["DLBIO_QUERY_TIMEOUT"])
     _Gunicorn(app, options).run()

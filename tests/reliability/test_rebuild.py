@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 import requests
 import yaml
+from invariants import RUNAWAY
 from liveserver import live_server
 
 from kg.build import build
@@ -102,3 +103,24 @@ def test_rebuild_under_traffic_is_atomic(fixture_paths: Paths, server_log: Path)
         assert changes == 1 and client[0][2] == "DanQ" and client[-1][2] == "DanQ (rebuilt)"
     assert sorted(map(len, tags.values())) == [1, 1]  # two ETags, each with one content
     print(f"rebuild under traffic: {sum(map(len, clients.seen))} requests, all 200")
+
+
+def test_workers_forked_after_a_switch_serve_the_new_release(
+    fixture_paths: Paths, server_log: Path
+) -> None:
+    build(fixture_paths, check_shacl=False)
+    env = {"DLBIO_RELOAD_SECONDS": "0.2"}
+    server = live_server(server_log, kg_dir=fixture_paths.current, workers=2, timeout=1, env=env)
+    with server as base, Clients(base) as clients:
+        wait_for(lambda: all(len(client) > 5 for client in clients.seen))
+        edit_first_method(fixture_paths, name="DanQ (rebuilt)")
+        build(fixture_paths, check_shacl=False)
+        time.sleep(1)  # the master and both workers have switched
+        switched = [len(client) for client in clients.seen]
+        for _ in range(2):  # each runaway ends its worker; the master forks a fresh one
+            assert requests.post(f"{base}/sparql", data={"query": RUNAWAY},
+                                 timeout=30).status_code == 503
+        time.sleep(0.5)
+    for client, start in zip(clients.seen, switched, strict=True):
+        assert {status for status, _, _ in client} == {200}
+        assert {name for _, _, name in client[start:]} == {"DanQ (rebuilt)"}
