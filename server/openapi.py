@@ -77,6 +77,11 @@ def _query_param(name: str, description: str, array: bool = False) -> dict[str, 
             "schema": schema, **({"style": "form", "explode": True} if array else {})}
 
 
+TOO_MANY = {**_error("too many concurrent requests from this client address "
+                     "(DLBIO_MAX_CLIENT_CONCURRENCY)"),
+            "headers": {"Retry-After": {"schema": {"type": "integer"}}}}
+
+
 def _get(summary: str, responses: dict[str, Any], params: list[dict[str, Any]] | None = None,
          op_id: str = "") -> dict[str, Any]:
     """A GET operation; 404/405 errors are documented on every operation."""
@@ -85,7 +90,7 @@ def _get(summary: str, responses: dict[str, Any], params: list[dict[str, Any]] |
         "operationId": op_id or summary.lower().replace(" ", "_")[:40],
         "parameters": params or [],
         "responses": {**responses, "404": _error("not found"),
-                      "405": _error("method not allowed")},
+                      "405": _error("method not allowed"), "429": TOO_MANY},
     }}
 
 
@@ -96,7 +101,7 @@ SPARQL_ERRORS = {
     "406": _error("no acceptable result format"),
     "413": _error("query, body or result too large"),
     "415": _error("unsupported Content-Type"),
-    "429": _error("too many concurrent requests from this client (see Retry-After)"),
+    "429": TOO_MANY,
     "503": _error("query deadline reached"),
 }
 SPARQL_PARAMS = [
