@@ -1,6 +1,6 @@
 """DLBio-KG SPARQL endpoint: a Flask application factory serving the KG read-only.
 
->>> app = create_app({"DLBIO_LOAD": ["tests/server/fixtures/protocol.trig"]})  # doctest: +SKIP
+>>> app = create_app({"DLBIO_LOAD": ["tests/endpoint/fixtures/protocol.trig"]})  # doctest: +SKIP
 >>> app.test_client().get("/sparql", query_string={"query": "ASK {}"}).json["boolean"]  # doctest: +SKIP
 True
 """

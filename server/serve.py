@@ -5,7 +5,7 @@ message) and the sync workers are forked from it, sharing the in-memory store. E
 one request at a time: a worker that hits the query deadline exits after answering 503 and the
 master replaces it at once, without disturbing the requests other workers are serving.
 
->>> run(port=8000, load=["tests/server/fixtures/protocol.trig"])  # doctest: +SKIP
+>>> run(port=8000, load=["tests/endpoint/fixtures/protocol.trig"])  # doctest: +SKIP
 """
 
 from __future__ import annotations

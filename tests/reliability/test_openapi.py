@@ -30,7 +30,7 @@ def routed(app: Flask) -> dict[str, set[str]]:
 
 def app() -> Flask:
     """An app over the small protocol fixture (routes do not depend on the data)."""
-    return create_app({"DLBIO_LOAD": ["tests/server/fixtures/protocol.trig"], "TESTING": True})
+    return create_app({"DLBIO_LOAD": ["tests/endpoint/fixtures/protocol.trig"], "TESTING": True})
 
 
 def test_every_route_documented_and_every_documented_path_routed() -> None:

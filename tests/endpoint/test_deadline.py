@@ -16,7 +16,7 @@ import pytest
 import requests
 from flask import Flask
 
-from tests.server.conftest import QUERY_TIMEOUT, SYNTHETIC_GRAPH, RunningServer
+from tests.endpoint.conftest import QUERY_TIMEOUT, SYNTHETIC_GRAPH, RunningServer
 
 RUNAWAY = (
     f"SELECT (COUNT(*) AS ?n) {{ GRAPH <{SYNTHETIC_GRAPH}> "

@@ -11,7 +11,7 @@ import requests
 from flask.testing import FlaskClient
 
 from server import create_app
-from tests.server.conftest import (
+from tests.endpoint.conftest import (
     BULK_GRAPH,
     BULK_SIZE,
     FIXTURES,
