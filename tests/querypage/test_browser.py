@@ -75,6 +75,15 @@ def run_with_keyboard(page: Page) -> None:
     page.keyboard.press("Control+Enter")
 
 
+def _assert_expected_csv(download, saved: Path) -> None:
+    """Save a downloaded CSV and check it holds exactly the example's expected rows."""
+    download.save_as(saved)
+    with saved.open(newline="", encoding="utf-8") as handle:
+        header, *rows = list(csv.reader(handle))
+    assert header == EXPECTED["columns"]
+    assert [[compact(cell) for cell in row] for row in rows] == EXPECTED_ROWS
+
+
 def test_pick_run_follow_download_and_share(page: Page, served: str, tmp_path: Path) -> None:
     page.goto("/query")
     assert page.locator(".cm-editor").is_visible()
@@ -100,12 +109,7 @@ def test_pick_run_follow_download_and_share(page: Page, served: str, tmp_path: P
 
     with page.expect_download() as download:
         page.get_by_role("button", name="Download results as CSV").click()
-    saved = tmp_path / "results.csv"
-    download.value.save_as(saved)
-    with saved.open(newline="", encoding="utf-8") as handle:
-        header, *rows = list(csv.reader(handle))
-    assert header == EXPECTED["columns"]
-    assert [[compact(cell) for cell in row] for row in rows] == EXPECTED_ROWS
+    _assert_expected_csv(download.value, tmp_path / "results.csv")
 
     page.reload()  # the shared URL reproduces the query and its results
     page.locator("table.results").wait_for()
@@ -229,9 +233,4 @@ def test_plain_form_without_javascript(plain_page: Page, tmp_path: Path) -> None
     plain_page.get_by_label("Answer format").select_option("csv")
     with plain_page.expect_download() as download:
         plain_page.get_by_role("button", name="Run query").click()
-    saved = tmp_path / "plain.csv"
-    download.value.save_as(saved)
-    with saved.open(newline="", encoding="utf-8") as handle:
-        header, *rows = list(csv.reader(handle))
-    assert header == EXPECTED["columns"]
-    assert [[compact(cell) for cell in row] for row in rows] == EXPECTED_ROWS
+    _assert_expected_csv(download.value, tmp_path / "plain.csv")
