@@ -38,7 +38,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["dlbio_cache"] = cache
     if settings["DLBIO_CACHE_BYTES"] > 0:
         app.wsgi_app = FrontCache(  # type: ignore[method-assign]
-            app.wsgi_app, cache, version=lambda: app.extensions["dlbio_kg"].version)
+            app.wsgi_app, cache, version=lambda: store.current_kg(app).version)
     if settings["DLBIO_MAX_CLIENT_CONCURRENCY"] > 0:  # outermost: cache hits count too
         limiter = ClientLimiter(settings["DLBIO_MAX_CLIENT_CONCURRENCY"])
         app.wsgi_app = ConcurrencyLimit(app.wsgi_app, limiter)  # type: ignore[method-assign]

@@ -11,6 +11,7 @@ import gzip
 import hashlib
 import json
 import os
+import stat
 import threading
 import time
 from dataclasses import dataclass, field
@@ -19,6 +20,8 @@ from typing import Any
 
 import pyoxigraph as ox
 from flask import Flask, current_app, g
+
+from server.generation import SharedGeneration
 
 EXTENSION_FORMATS = {
     "ttl": ox.RdfFormat.TURTLE,
@@ -50,6 +53,7 @@ class KG:
     named_graphs: list[str] = field(default_factory=list)
     store_path: str | None = None  # set for a read-only on-disk store, opened per process
     release: str | None = None  # the resolved release folder (None when serving --load files)
+    generation: int = 0  # when ``current`` was switched to this release (see release_target)
     _store: ox.Store | None = None
     _pid: int = 0
 
@@ -123,7 +127,25 @@ def _manifest(kg_dir: Path) -> dict[str, Any]:
         raise KGError(f"unreadable manifest.json in {kg_dir}: {exc}") from exc
 
 
-def load_release(kg_dir: str, mode: str = "memory") -> KG:
+def release_target(kg_dir: str) -> tuple[str, int]:
+    """Where ``kg_dir`` points now, and its generation: the switch time of the symlink.
+
+    ``dlbio build`` replaces the ``current`` symlink atomically, so the symlink's own mtime
+    orders switches (a switch back to an older release is a new, later generation). A plain
+    folder has generation 0. The pair is read consistently even while a switch happens.
+    """
+    while True:
+        try:
+            before = os.lstat(kg_dir)
+        except OSError:
+            return os.path.realpath(kg_dir), 0
+        target = os.path.realpath(kg_dir)
+        after = os.lstat(kg_dir)
+        if (before.st_ino, before.st_mtime_ns) == (after.st_ino, after.st_mtime_ns):
+            return target, after.st_mtime_ns if stat.S_ISLNK(after.st_mode) else 0
+
+
+def load_release(kg_dir: str, mode: str = "memory", generation: int = 0) -> KG:
     """Serve a built KG release: ``dlbio.nt`` plus ``void.ttl`` in the default graph.
 
     ``mode="memory"`` loads them into an in-memory store (fastest queries, shared by forked
@@ -137,7 +159,7 @@ def load_release(kg_dir: str, mode: str = "memory") -> KG:
     if mode == "disk":
         triples, graphs = _summary(ox.Store.read_only(str(root / "store")))
         return KG(version, triples, void_ttl, graphs, store_path=str(root / "store"),
-                  release=str(root))
+                  release=str(root), generation=generation)
     if mode != "memory":
         raise KGError(f"DLBIO_STORE must be 'memory' or 'disk', not {mode!r}")
     store = ox.Store()
@@ -145,7 +167,8 @@ def load_release(kg_dir: str, mode: str = "memory") -> KG:
         if (root / name).is_file():
             _fill(store, root / name, _read(root / name))
     triples, graphs = _summary(store)
-    return KG(version, triples, void_ttl, graphs, _store=store, release=str(root))
+    return KG(version, triples, void_ttl, graphs, _store=store, release=str(root),
+              generation=generation)
 
 
 class Reloader:
@@ -154,14 +177,17 @@ class Reloader:
     A daemon thread per worker (started by the worker's first request: threads do not survive
     gunicorn's fork) checks where the folder points every ``interval`` seconds; when it moves it
     loads the new release completely, then swaps the app's KG in one assignment. Requests pin
-    the KG they started with (``get_kg``), so each response is wholly old or wholly new. A release
-    that fails to load is skipped and the old one stays served.
+    the KG they started with (``current_kg``), so each response is wholly old or wholly new. A
+    release that fails to load is skipped and the old one stays served. A worker that learns
+    from the shared generation that a sibling already serves a newer release catches up at once
+    (``catch_up``), on the request that noticed.
     """
 
     def __init__(self, app: Flask, interval: float) -> None:
         self.app, self.interval = app, interval
         self.failed: set[str] = set()
         self._pid = 0
+        self._lock = threading.Lock()  # one load at a time; catching up waits for a running one
 
     def ensure_thread(self) -> None:
         """Start this process's watcher thread if it is not running yet."""
@@ -176,11 +202,26 @@ class Reloader:
 
     def check(self) -> bool:
         """Switch to the release ``DLBIO_KG_DIR`` now points to, if it moved; True if switched."""
-        target = os.path.realpath(self.app.config["DLBIO_KG_DIR"])
-        if target == self.app.extensions["dlbio_kg"].release or target in self.failed:
+        with self._lock:
+            return self._switch()
+
+    def catch_up(self, generation: int) -> KG:
+        """Load what ``current`` points to now if this process holds a generation older than
+        ``generation`` (waiting for a load already under way); the KG to serve afterwards."""
+        with self._lock:
+            if self.app.extensions["dlbio_kg"].generation < generation:
+                self._switch()
+            return self.app.extensions["dlbio_kg"]
+
+    def _switch(self) -> bool:
+        target, generation = release_target(self.app.config["DLBIO_KG_DIR"])
+        served = self.app.extensions["dlbio_kg"]
+        if target == served.release or target in self.failed:
+            if target == served.release and generation > served.generation:
+                served.generation = generation  # switched back and forth: same data, newer
             return False
         try:
-            kg = load_release(target, self.app.config["DLBIO_STORE"])
+            kg = load_release(target, self.app.config["DLBIO_STORE"], generation)
         except (KGError, OSError, ValueError) as exc:
             self.failed.add(target)
             self.app.logger.warning("not switching to %s: %s", Path(target).name, exc)
@@ -194,17 +235,40 @@ def init_app(app: Flask) -> None:
     if app.config["DLBIO_LOAD"]:
         kg = load_files(list(app.config["DLBIO_LOAD"]))
     else:
-        kg = load_release(app.config["DLBIO_KG_DIR"], app.config["DLBIO_STORE"])
+        target, generation = release_target(app.config["DLBIO_KG_DIR"])
+        kg = load_release(target, app.config["DLBIO_STORE"], generation)
     app.extensions["dlbio_kg"] = kg
     if kg.release is not None and app.config["DLBIO_RELOAD_SECONDS"] > 0:
         app.extensions["dlbio_reloader"] = Reloader(app, app.config["DLBIO_RELOAD_SECONDS"])
+        app.extensions["dlbio_generation"] = SharedGeneration()
+
+
+def current_kg(app: Flask) -> KG:
+    """The KG a new request must pin (the version barrier across workers).
+
+    If a sibling worker has already published a newer generation, this worker catches up
+    first; otherwise it publishes its own generation before serving it. Either way, no client
+    sees an older release after a newer one. If catching up fails (the release cannot be
+    loaded here), the worker keeps serving what it has and says so in its log.
+    """
+    reloader = app.extensions.get("dlbio_reloader")
+    kg = app.extensions["dlbio_kg"]
+    if reloader is None:
+        return kg
+    reloader.ensure_thread()
+    shared: SharedGeneration = app.extensions["dlbio_generation"]
+    published = shared.read()
+    if kg.generation < published:
+        kg = reloader.catch_up(published)
+        if kg.generation < published:
+            app.logger.warning("serving %s although a newer release is published", kg.version)
+    elif kg.generation > published:
+        shared.raise_to(kg.generation)
+    return kg
 
 
 def get_kg() -> KG:
     """The KG of the current request: pinned at first use, so a response never mixes releases."""
     if "dlbio_kg" not in g:
-        reloader = current_app.extensions.get("dlbio_reloader")
-        if reloader is not None:
-            reloader.ensure_thread()
-        g.dlbio_kg = current_app.extensions["dlbio_kg"]
+        g.dlbio_kg = current_kg(current_app)  # type: ignore[arg-type]
     return g.dlbio_kg

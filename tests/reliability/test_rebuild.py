@@ -4,7 +4,8 @@ Clients query a real gunicorn server serving the ``current`` symlink while (1) a
 data fails — nothing changes — and (2) a build of changed data succeeds — the worker loads the new
 release off the request path and switches: no request fails, every response is wholly old or
 wholly new (its ETag matches its content) and each client sees the ETag change exactly once.
-One worker, so that "exactly once" holds for every client (each worker switches on its own).
+With several workers the shared generation (``server.generation``) keeps every client's view
+monotonic: the last test fails without it (a client saw the old release again).
 """
 
 from __future__ import annotations
@@ -124,3 +125,23 @@ def test_workers_forked_after_a_switch_serve_the_new_release(
     for client, start in zip(clients.seen, switched, strict=True):
         assert {status for status, _, _ in client} == {200}
         assert {name for _, _, name in client[start:]} == {"DanQ (rebuilt)"}
+
+
+def test_several_workers_switch_together(fixture_paths: Paths, server_log: Path) -> None:
+    """With three workers no client sees old → new → old: the first worker to serve the new
+    release raises the shared generation, and the others catch up before they answer again."""
+    build(fixture_paths, check_shacl=False)
+    env = {"DLBIO_RELOAD_SECONDS": "1.5"}  # wide, unaligned windows between the workers' checks
+    server = live_server(server_log, kg_dir=fixture_paths.current, workers=3, env=env)
+    with server as base, Clients(base) as clients:
+        wait_for(lambda: all(len(client) > 20 for client in clients.seen))
+        edit_first_method(fixture_paths, name="DanQ (rebuilt)")
+        build(fixture_paths, check_shacl=False)
+        wait_for(lambda: all(c and c[-1][2] == "DanQ (rebuilt)" for c in clients.seen))
+        time.sleep(2)  # past every worker's next check
+    for client in clients.seen:
+        assert {status for status, _, _ in client} == {200}, client[-3:]
+        names = [name for _, _, name in client]
+        first_new = names.index("DanQ (rebuilt)")
+        assert set(names[first_new:]) == {"DanQ (rebuilt)"}, "a client saw the old release again"
+        assert sum(1 for a, b in itertools.pairwise(client) if a[1] != b[1]) == 1
