@@ -7,9 +7,12 @@ Statuses are mapped in one place: ``ApiError`` carries its own, werkzeug's HTTP 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
+
+from server.httputil import Reply, to_response
 
 MESSAGES = {
     404: "not found: the SPARQL endpoint is at /sparql",
@@ -19,11 +22,16 @@ MESSAGES = {
 
 
 class ApiError(Exception):
-    """An error answered to the client with ``status`` and a human-readable ``message``."""
+    """An error answered to the client with ``status`` and a human-readable ``message``.
 
-    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
+    ``on_close`` runs once the error response has been sent (e.g. to end the worker).
+    """
+
+    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None,
+                 on_close: Callable[[], None] | None = None) -> None:
         super().__init__(message)
         self.status, self.message, self.headers = status, message, headers or {}
+        self.on_close = on_close
 
 
 def wants_json(accept: str | None) -> bool:
@@ -32,15 +40,37 @@ def wants_json(accept: str | None) -> bool:
     return not accept or "json" in accept or "*/*" in accept
 
 
+def error_body(status: int, message: str, accept: str | None) -> tuple[bytes, str]:
+    """An error as ``{"error": {"status", "message"}}`` or as text: the bytes and Content-Type."""
+    if wants_json(accept):
+        body = json.dumps({"error": {"status": status, "message": message}}) + "\n"
+        return body.encode("utf-8"), "application/json"
+    return (message + "\n").encode("utf-8"), "text/plain; charset=utf-8"
+
+
+def error_reply(status: int, message: str, accept: str | None,
+                headers: dict[str, str] | None = None,
+                on_close: Callable[[], None] | None = None) -> Reply:
+    """The complete error response (without the CORS headers every response gets)."""
+    body, content_type = error_body(status, message, accept)
+    head = [("Content-Type", content_type), ("Content-Length", str(len(body)))]
+    return Reply(status, head + list((headers or {}).items()), body, on_close)
+
+
+def api_error_reply(error: ApiError, accept: str | None) -> Reply:
+    """The response to an ``ApiError``."""
+    return error_reply(error.status, error.message, accept, error.headers, error.on_close)
+
+
+def unexpected_reply(app: Flask, accept: str | None) -> Reply:
+    """Log the exception being handled and answer a generic 500 (never a traceback)."""
+    app.logger.exception("unhandled error")
+    return error_reply(500, "internal server error", accept)
+
+
 def error_response(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
-    """Render an error as ``{"error": {"status", "message"}}`` or as text."""
-    if wants_json(request.headers.get("Accept")):
-        body = json.dumps({"error": {"status": status, "message": message}})
-        response = Response(body + "\n", status, mimetype="application/json")
-    else:
-        response = Response(message + "\n", status, content_type="text/plain; charset=utf-8")
-    response.headers.update(headers or {})
-    return response
+    """Render an error for the current Flask request."""
+    return to_response(error_reply(status, message, request.headers.get("Accept"), headers))
 
 
 def raw_error(status: int, reason: str, message: str, accept: str | None) -> bytes:
@@ -48,12 +78,7 @@ def raw_error(status: int, reason: str, message: str, accept: str | None) -> byt
 
     Used when the request thread cannot answer (it is stuck in the engine past the deadline).
     """
-    if wants_json(accept):
-        body = json.dumps({"error": {"status": status, "message": message}}) + "\n"
-        content_type = "application/json"
-    else:
-        body, content_type = message + "\n", "text/plain; charset=utf-8"
-    data = body.encode("utf-8")
+    data, content_type = error_body(status, message, accept)
     head = (
         f"HTTP/1.1 {status} {reason}\r\nContent-Type: {content_type}\r\n"
         f"Content-Length: {len(data)}\r\nConnection: close\r\n"
@@ -67,7 +92,7 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(ApiError)
     def _api_error(error: ApiError) -> Response:
-        return error_response(error.status, error.message, error.headers)
+        return to_response(api_error_reply(error, request.headers.get("Accept")))
 
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException) -> Response:
@@ -81,5 +106,4 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> Response:
-        app.logger.exception("unhandled error")
-        return error_response(500, "internal server error")
+        return to_response(unexpected_reply(app, request.headers.get("Accept")))

@@ -1,4 +1,4 @@
-"""HTTP details shared by the routes: ETags and 304s, gzip, CORS.
+"""HTTP details shared by the routes: ETags and 304s, gzip, CORS, framework-free replies.
 
 >>> matches_etag('W/"v1-abc", "v2"', '"v1-abc"')
 True
@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import zlib
-from collections.abc import Hashable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
+from dataclasses import dataclass
 
 from flask import Flask, Response, request
 
@@ -17,6 +18,7 @@ CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Expose-Headers": "ETag, Content-Length, Content-Encoding",
 }
+CORS_LIST = list(CORS_HEADERS.items())  # what ``add_cors`` appends, for WSGI header lists
 PREFLIGHT_HEADERS = {
     "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
     "Access-Control-Max-Age": "86400",
@@ -51,6 +53,30 @@ def gzip_stream(chunks: Iterator[bytes]) -> Iterator[bytes]:
         if data:
             yield data
     yield compressor.flush()
+
+
+@dataclass
+class Reply:
+    """A response built without the framework (served by Flask or by ``server.fastpath``).
+
+    ``headers`` lists the headers in the order Flask emits them (``Content-Length`` right after
+    ``Content-Type`` for a complete body); CORS headers are added by whoever sends the reply.
+    ``on_close`` runs once the response has been sent.
+    """
+
+    status: int
+    headers: list[tuple[str, str]]
+    body: bytes | Iterable[bytes] = b""
+    on_close: Callable[[], None] | None = None
+
+
+def to_response(reply: Reply) -> Response:
+    """The Flask response for ``reply`` (a stream is passed through as it is)."""
+    stream = not isinstance(reply.body, bytes)
+    response = Response(reply.body, reply.status, headers=reply.headers, direct_passthrough=stream)
+    if reply.on_close is not None:
+        response.call_on_close(reply.on_close)
+    return response
 
 
 def add_cors(response: Response) -> Response:

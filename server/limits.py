@@ -18,7 +18,6 @@ from __future__ import annotations
 import atexit
 import fcntl
 import hashlib
-import json
 import os
 import shutil
 import tempfile
@@ -26,7 +25,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from server.errors import wants_json
+from server.errors import error_body
 
 RETRY_AFTER_SECONDS = 1
 # a request finishing on another worker may still hold its slot for a moment after the client got
@@ -112,12 +111,7 @@ def too_many(environ: dict[str, Any], limit: int) -> tuple[str, list[tuple[str, 
     """The 429 response (JSON unless the client accepts no JSON)."""
     message = (f"too many concurrent requests from your address: the limit is {limit}; "
                f"retry after {RETRY_AFTER_SECONDS} s")
-    if wants_json(environ.get("HTTP_ACCEPT")):
-        body = json.dumps({"error": {"status": 429, "message": message}}) + "\n"
-        content_type = "application/json"
-    else:
-        body, content_type = message + "\n", "text/plain; charset=utf-8"
-    data = body.encode("utf-8")
+    data, content_type = error_body(429, message, environ.get("HTTP_ACCEPT"))
     headers = [("Content-Type", content_type), ("Content-Length", str(len(data))),
                ("Retry-After", str(RETRY_AFTER_SECONDS)), ("Access-Control-Allow-Origin", "*")]
     return "429 Too Many Requests", headers, data
