@@ -2,14 +2,17 @@
 
 Query via GET ``?query=``, POST ``application/x-www-form-urlencoded`` or POST
 ``application/sparql-query``. Any form of update is refused: this endpoint is read-only.
+``parse`` reads a Flask request or anything with the same few attributes (``server.fastpath``
+builds one straight from the WSGI environ).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Protocol
 
 import pyoxigraph as ox
-from flask import Request
 from werkzeug.datastructures import MultiDict
 
 from server.errors import ApiError
@@ -25,11 +28,13 @@ READ_ONLY = (
 
 @dataclass(frozen=True)
 class QueryRequest:
-    """A protocol query: the text and the protocol dataset (None: the store's own dataset)."""
+    """A protocol query: the text, the protocol dataset (empty: the store's own dataset) and the
+    ``format=`` parameter (URL first, then form body), which overrides the Accept header."""
 
     query: str
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
+    format: str | None = None
 
     @property
     def has_dataset(self) -> bool:
@@ -48,6 +53,20 @@ class QueryRequest:
             "default_graph": [ox.NamedNode(iri) for iri in self.default_graphs],
             "named_graphs": [ox.NamedNode(iri) for iri in self.named_graphs],
         }
+
+
+class Request(Protocol):
+    """What ``parse`` reads of a request (a subset of Flask's ``Request``)."""
+
+    method: str
+    mimetype: str
+    mimetype_params: Mapping[str, str]
+    args: MultiDict
+    form: MultiDict
+
+    def get_data(self, cache: bool = True) -> bytes:
+        """The raw request body."""
+        ...
 
 
 def _graphs(params: MultiDict, name: str) -> tuple[str, ...]:
@@ -111,4 +130,5 @@ def parse(request: Request, max_length: int) -> QueryRequest | None:
         _one_query(queries, max_length),
         _graphs(params, "default-graph-uri"),
         _graphs(params, "named-graph-uri"),
+        params.get("format"),
     )

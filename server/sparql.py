@@ -1,24 +1,35 @@
 """The SPARQL 1.1 Protocol endpoint (``/sparql``) and the VoID description (``/void``).
 
 A query goes: protocol parsing → text checks (nesting, SERVICE allow-list) → content negotiation
-→ ETag / 304 → result cache → deadline-bound execution → complete or streamed response.
+→ ETag / 304 → result cache (``prepare``) → deadline-bound execution → complete or streamed
+response (``produce``). Both steps are framework-free (they read the WSGI environ and the app's
+config), so ``server.fastpath`` serves the common query with them without entering Flask.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, after_this_request, current_app, request
+from flask import Blueprint, Flask, Response, current_app, request
 
 from server import dumps, protocol
 from server.cache import CACHEABLE
 from server.errors import ApiError, raw_error
-from server.execution import ChunkWriter, Executor, Guard, QueryFailed, QueryTimeout
-from server.httputil import VARY, gzip_bytes, gzip_stream, make_etag, matches_etag
+from server.execution import ChunkWriter, Executor, Guard, Outcome, QueryFailed, QueryTimeout
+from server.httputil import (
+    VARY,
+    Reply,
+    gzip_bytes,
+    gzip_stream,
+    make_etag,
+    matches_etag,
+    to_response,
+)
 from server.negotiation import (
     DESCRIPTION_FORMATS,
     RDF_FORMATS,
@@ -107,12 +118,13 @@ def _timeout_message(timeout: float) -> str:
             "stopped; narrow it down or add a LIMIT")
 
 
-def _guard(query: protocol.QueryRequest, config: Any) -> Guard | None:
+def _guard(query: protocol.QueryRequest, environ: dict[str, Any], app: Flask) -> Guard | None:
     """Run on the request thread when under gunicorn and the query is short (normal stack)."""
-    sock = request.environ.get("gunicorn.socket")
+    config = app.config
+    sock = environ.get("gunicorn.socket")
     if sock is None or not config["DLBIO_EXIT_ON_TIMEOUT"] or len(query.query) > INLINE_MAX_CHARS:
         return None
-    timeout, accept = config["DLBIO_QUERY_TIMEOUT"], request.headers.get("Accept")
+    timeout, accept = config["DLBIO_QUERY_TIMEOUT"], environ.get("HTTP_ACCEPT")
 
     def expire() -> None:
         try:
@@ -121,37 +133,37 @@ def _guard(query: protocol.QueryRequest, config: Any) -> Guard | None:
         finally:
             os._exit(0)
 
-    return Guard(current_app.extensions["dlbio_watchdog"], expire)
+    return Guard(app.extensions["dlbio_watchdog"], expire)
 
 
-def _stop_process() -> None:
-    """Leave no runaway query behind: end this worker once the response is sent."""
-    if current_app.config["DLBIO_EXIT_ON_TIMEOUT"]:
-
-        @after_this_request
-        def exit_after(response: Response) -> Response:
-            response.call_on_close(lambda: os._exit(0))
-            return response
-
-    else:
-        current_app.extensions["dlbio_executor"].abandon()
+def _exit_process() -> None:
+    os._exit(0)
 
 
-def _execute(kg: KG, query: protocol.QueryRequest, choices: Choices, config: Any):
+def _stop_process(environ: dict[str, Any], app: Flask) -> Callable[[], None] | None:
+    """Leave no runaway query behind: what to run once the 503 is sent (end this worker)."""
+    if app.config["DLBIO_EXIT_ON_TIMEOUT"]:
+        return _exit_process
+    app.extensions["dlbio_executor"].abandon()
+    return None
+
+
+def _execute(kg: KG, plan: Plan, environ: dict[str, Any], app: Flask) -> Outcome:
     """Run the query within the deadline; map every engine outcome to a client-facing one."""
+    config, query = app.config, plan.query
     timeout = config["DLBIO_QUERY_TIMEOUT"]
-    executor: Executor = current_app.extensions["dlbio_executor"]
+    executor: Executor = app.extensions["dlbio_executor"]
     dump_graph = None if query.has_dataset else dumps.full_dump_graph(query.query)
-    job = _job(kg, query, choices, config["DLBIO_BASE_IRI"], dump_graph)
-    guard = None if dump_graph is not None else _guard(query, config)
+    job = _job(kg, query, plan.choices, config["DLBIO_BASE_IRI"], dump_graph)
+    guard = None if dump_graph is not None else _guard(query, environ, app)
     try:
         return executor.run(
             job, timeout, config["DLBIO_STREAM_THRESHOLD"], config["DLBIO_MAX_RESULT_BYTES"],
             guard,
         )
     except QueryTimeout:
-        _stop_process()
-        raise ApiError(503, _timeout_message(timeout)) from None
+        on_close = _stop_process(environ, app)
+        raise ApiError(503, _timeout_message(timeout), on_close=on_close) from None
     except (QueryFailed, ApiError) as exc:
         raise ApiError(exc.status, exc.message) from None
     except OSError:
@@ -170,48 +182,87 @@ def _guarded(chunks: Iterator[bytes], exit_on_timeout: bool) -> Iterator[bytes]:
         raise
 
 
-def _respond(body: Any, content_type: str, etag: str, encoded: bool) -> Response:
-    response = Response(body, 200, content_type=content_type, direct_passthrough=True)
-    response.headers.update({"ETag": etag, "Vary": VARY})
+def _result(body: bytes | Iterator[bytes], content_type: str, etag: str,
+            encoded: bool) -> Reply:
+    """A 200 with the headers in Flask's order (Content-Length only for a complete body)."""
+    headers = [("Content-Type", content_type)]
+    if isinstance(body, bytes):
+        headers.append(("Content-Length", str(len(body))))
+    headers += [("ETag", etag), ("Vary", VARY)]
     if encoded:
-        response.headers["Content-Encoding"] = "gzip"
-    return response
+        headers.append(("Content-Encoding", "gzip"))
+    return Reply(200, headers, body)
 
 
-def _answer(query: protocol.QueryRequest, kg: KG, config: Any) -> Response:
+@dataclass(frozen=True)
+class Plan:
+    """A checked query about to run: what was negotiated and what names its response."""
+
+    query: protocol.QueryRequest
+    choices: Choices
+    key: tuple
+    etag: str
+    gzip: bool
+
+
+@lru_cache(maxsize=256)
+def _choices(name: str | None, accept: str | None) -> Choices:
+    """The negotiated formats (memoized: clients repeat their Accept headers)."""
+    return Choices(_choose(RESULT_FORMATS, name, accept), _choose(RDF_FORMATS, name, accept))
+
+
+def prepare(query: protocol.QueryRequest, kg: KG, environ: dict[str, Any],
+            app: Flask) -> Plan | Reply:
+    """Everything before execution: text checks, negotiation, ETag (304), the result cache.
+
+    Returns the reply when there is nothing to run, else the plan for ``produce``; raises
+    ``ApiError`` for a refused query (nothing has run yet).
+    """
+    config = app.config
     try:
         form = inspect(
             query.query, config["_ALLOWLIST"], config["DLBIO_BASE_IRI"], config["DLBIO_MAX_NESTING"]
         ).form
     except QueryRefused as exc:
         raise ApiError(exc.status, exc.message) from None
-    name, accept = _format_param(), request.headers.get("Accept")
-    choices = Choices(_choose(RESULT_FORMATS, name, accept), _choose(RDF_FORMATS, name, accept))
+    accept = environ.get("HTTP_ACCEPT")
+    choices = _choices(query.format, accept)
     expected = choices.for_form(form)
     if form is not None and expected is None:
         raise _not_acceptable("results" if form in ("SELECT", "ASK") else "rdf")
-    gz = accepts_gzip(request.headers.get("Accept-Encoding"))
+    gz = accepts_gzip(environ.get("HTTP_ACCEPT_ENCODING"))
     wanted = expected.media_type if expected else accept
     key = (query.query, query.default_graphs, query.named_graphs, wanted, gz, kg.version)
     etag = make_etag(kg.version, key)
-    if request.method == "GET" and matches_etag(request.headers.get("If-None-Match"), etag):
-        return Response(status=304, headers={"ETag": etag, "Vary": VARY})
-    cache = current_app.extensions["dlbio_cache"]
-    cached = cache.get(key)
+    if environ.get("REQUEST_METHOD") == "GET" and matches_etag(
+            environ.get("HTTP_IF_NONE_MATCH"), etag):
+        return Reply(304, [("ETag", etag), ("Vary", VARY)])
+    cached = app.extensions["dlbio_cache"].get(key)
     if cached is not None:
         body, (content_type, encoded) = cached
-        request.environ[CACHEABLE] = True
-        return _respond(body, content_type, etag, encoded)
-    outcome = _execute(kg, query, choices, config)
+        environ[CACHEABLE] = True
+        return _result(body, content_type, etag, encoded)
+    return Plan(query, choices, key, etag, gz)
+
+
+def produce(plan: Plan, kg: KG, environ: dict[str, Any], app: Flask) -> Reply:
+    """Run a planned query and build its reply: complete (and cached) or streamed.
+
+    Every failure is an ``ApiError`` (a timeout's carries ``on_close``); this is the only place
+    queries are executed, for the Flask view and the fast path alike.
+    """
+    config = app.config
+    outcome = _execute(kg, plan, environ, app)
     content_type = _content_type(outcome.meta)
     if outcome.rest is None:
-        body, encoded = outcome.body, gz and len(outcome.body) >= config["DLBIO_GZIP_MIN_BYTES"]
-        body = gzip_bytes(body) if encoded else body
-        cache.put(key, body, (content_type, encoded))
-        request.environ[CACHEABLE] = True
-        return _respond(body, content_type, etag, encoded)
+        encoded = plan.gzip and len(outcome.body) >= config["DLBIO_GZIP_MIN_BYTES"]
+        body = gzip_bytes(outcome.body) if encoded else outcome.body
+        app.extensions["dlbio_cache"].put(plan.key, body, (content_type, encoded))
+        environ[CACHEABLE] = True
+        return _result(body, content_type, plan.etag, encoded)
     stream = _guarded(_chain(outcome.body, outcome.rest), config["DLBIO_EXIT_ON_TIMEOUT"])
-    return _respond(gzip_stream(stream) if gz else stream, content_type, etag, gz)
+    return _result(gzip_stream(stream) if plan.gzip else stream, content_type, plan.etag,
+                   plan.gzip)
 
 
 def _chain(first: bytes, rest: Iterator[bytes]) -> Iterator[bytes]:
@@ -238,7 +289,10 @@ def sparql() -> Response:
     query = protocol.parse(request, config["DLBIO_MAX_QUERY_LENGTH"])
     kg = get_kg()
     if query is not None:
-        return _answer(query, kg, config)
+        ready = prepare(query, kg, request.environ, current_app)  # type: ignore[arg-type]
+        if isinstance(ready, Plan):
+            ready = produce(ready, kg, request.environ, current_app)  # type: ignore[arg-type]
+        return to_response(ready)
     void_url = request.host_url + "void"
     federation = bool(config["_ALLOWLIST"])
     triples = dumps.service_description(kg, request.base_url, void_url, federation)
