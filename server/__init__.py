@@ -16,6 +16,7 @@ from server import errors, httputil, store
 from server.cache import FrontCache, ResultCache
 from server.config import load_settings
 from server.execution import Executor
+from server.fastpath import FastPath
 from server.limits import ClientLimiter, ConcurrencyLimit
 from server.watchdog import Watchdog
 
@@ -36,6 +37,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["dlbio_watchdog"] = Watchdog()
     cache = ResultCache(settings["DLBIO_CACHE_BYTES"], settings["DLBIO_CACHE_ENTRY_BYTES"])
     app.extensions["dlbio_cache"] = cache
+    if settings["DLBIO_FAST_PATH"]:  # innermost: the cache and the limit still apply
+        app.wsgi_app = FastPath(app.wsgi_app, app)  # type: ignore[method-assign]
     if settings["DLBIO_CACHE_BYTES"] > 0:
         app.wsgi_app = FrontCache(  # type: ignore[method-assign]
             app.wsgi_app, cache, version=lambda: store.current_kg(app).version)
