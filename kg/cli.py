@@ -175,7 +175,13 @@ def query(query_or_file: str, fmt: str | None, build_dir: Path | None) -> None:
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--workers", type=int, help="Number of gunicorn workers.")
+@click.option("--workers", type=int, help="Number of worker processes.")
+@click.option(
+    "--front",
+    type=click.Choice(["gunicorn", "granian"]),
+    help="HTTP front: gunicorn sync workers (default) or granian (keep-alive, faster).",
+)
+@click.option("--threads", type=int, help="Request threads per granian worker (DLBIO_THREADS).")
 @click.option(
     "--load",
     "load",
@@ -189,6 +195,8 @@ def serve(
     host: str,
     port: int,
     workers: int | None,
+    front: str | None,
+    threads: int | None,
     load: tuple[str, ...],
     timeout: float | None,
     build_dir: Path | None,
@@ -199,7 +207,8 @@ def serve(
 
     kg_dir = None if load else str(_paths(build_dir=build_dir).current)
     try:
-        run(host=host, port=port, workers=workers, load=load, kg_dir=kg_dir, timeout=timeout)
+        run(host=host, port=port, workers=workers, load=load, kg_dir=kg_dir, timeout=timeout,
+            front=front, threads=threads)
     except KGError as exc:
         raise click.UsageError(str(exc)) from exc
 

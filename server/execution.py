@@ -125,21 +125,34 @@ def _produce(job: Callable[[ChunkWriter], Any], writer: ChunkWriter) -> None:
 
 
 class Executor:
-    """One helper thread per process; ``run`` waits for a job's output within a time budget."""
+    """Helper threads (one per request thread); ``run`` waits for a job's output in a budget."""
 
-    def __init__(self) -> None:
+    def __init__(self, threads: int = 1) -> None:
+        self.threads = max(1, threads)
         self._pool: ThreadPoolExecutor | None = None
         self._pid = 0
+        self._lock = threading.Lock()
 
     def _get_pool(self) -> ThreadPoolExecutor:
-        if self._pool is None or self._pid != os.getpid():
-            previous = threading.stack_size(STACK_BYTES)
-            try:
-                self._pool, self._pid = ThreadPoolExecutor(1, "dlbio-query"), os.getpid()
-                self._pool.submit(int).result()  # start the thread with the big stack now
-            finally:
-                threading.stack_size(previous)
+        if self._pool is not None and self._pid == os.getpid():
+            return self._pool
+        with self._lock:
+            if self._pool is None or self._pid != os.getpid():
+                self._start_pool()
+        assert self._pool is not None
         return self._pool
+
+    def _start_pool(self) -> None:
+        previous = threading.stack_size(STACK_BYTES)
+        try:
+            pool = ThreadPoolExecutor(self.threads, "dlbio-query")
+            started = threading.Barrier(self.threads)
+            for _ in range(self.threads):  # start every thread with the big stack now
+                pool.submit(started.wait)
+            pool.submit(int).result()
+            self._pool, self._pid = pool, os.getpid()
+        finally:
+            threading.stack_size(previous)
 
     def abandon(self) -> None:
         """Forget a helper thread stuck in a runaway query (when the process must live on)."""

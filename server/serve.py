@@ -1,9 +1,17 @@
-"""Run the endpoint under gunicorn (what ``dlbio serve`` calls).
+"""Run the endpoint (what ``dlbio serve`` calls), under one of two pre-fork fronts.
 
-The app is built once in the gunicorn master (so a missing release fails fast with a clear
-message) and the sync workers are forked from it, sharing the in-memory store. Each worker serves
-one request at a time: a worker that hits the query deadline exits after answering 503 and the
-master replaces it at once, without disturbing the requests other workers are serving.
+The app is built once in the master (so a missing release fails fast with a clear message) and
+the workers are forked from it, sharing the in-memory store and the shared release generation.
+
+- ``gunicorn`` (default): sync workers, one request per process and no keep-alive. A worker
+  that hits the deadline exits right after its 503, which costs no other request.
+- ``granian`` (opt-in, for throughput): a Rust HTTP/1.1 server with keep-alive; each worker runs
+  ``threads`` Python threads. Queries run on helper threads under the deadline; a worker whose
+  query hit the deadline answers 503 and retires (``server.retire``): it stops accepting, lets
+  its other requests finish (up to ``RETIRE_GRACE`` s, so the CPU is freed within 1 s) and exits;
+  the master forks a new one. A connection the retiring worker accepted a moment before, whose
+  request it had not read yet, is closed unanswered — the one way this front can fail a request
+  that gunicorn's would not (measured in ``bench/endpoint``).
 
 >>> run(port=8000, load=["tests/endpoint/fixtures/protocol.trig"])  # doctest: +SKIP
 """
@@ -19,6 +27,8 @@ from flask import Flask
 from gunicorn.app.base import BaseApplication
 
 from server import create_app
+
+FRONTS = ("gunicorn", "granian")
 
 MAX_REQUEST_LINE = 8190  # gunicorn's ceiling; longer queries must be POSTed
 
@@ -38,9 +48,10 @@ class _Gunicorn(BaseApplication):
         return self.application
 
 
-def default_workers() -> int:
-    """Two workers per CPU plus one: queries are CPU-bound and a runaway holds one worker."""
-    return 2 * (os.cpu_count() or 1) + 1
+def default_workers(front: str = "gunicorn") -> int:
+    """gunicorn sync: 2 per CPU plus 1; granian: one worker per CPU (threads add concurrency)."""
+    cpus = os.cpu_count() or 1
+    return cpus if front == "granian" else 2 * cpus + 1
 
 
 def gunicorn_options(host: str, port: int, workers: int, timeout: float) -> dict[str, Any]:
@@ -61,6 +72,49 @@ def gunicorn_options(host: str, port: int, workers: int, timeout: float) -> dict
     }
 
 
+class _KeepRespawning(dict):
+    """granian's record of respawn times, blinded: granian gives up when a worker dies within
+    5.5 s of its respawn, but ours end on purpose after every query that hits the deadline."""
+
+    def get(self, key: Any, default: Any = None) -> float:
+        return float("-inf")
+
+
+def _granian_server() -> type:
+    """granian's process server, listening on one socket shared by all workers.
+
+    On Linux granian gives each worker its own SO_REUSEPORT socket, so connections queued at a
+    worker that exits are reset, and with one worker new ones are refused until its successor
+    listens. One shared socket (granian's choice elsewhere) keeps them queued for the others.
+    """
+    import socket
+
+    from granian.net import SocketSpec
+    from granian.server import Server
+
+    class SharedSocketServer(Server):  # type: ignore[misc, valid-type]
+        def _init_shared_socket(self) -> None:
+            self._shd = SocketSpec(self.bind_addr, self.bind_port, self.backlog).build()
+            self._sfd, self._ssp = self._shd.get_fd(), None
+            self._sso = socket.socket(fileno=self._sfd)
+            self._sso.set_inheritable(True)
+
+    return SharedSocketServer
+
+
+def _serve_granian(app: Flask, host: str, port: int, workers: int, threads: int) -> None:
+    from granian.constants import Interfaces
+
+    server = _granian_server()(
+        "server:create_app", address=host, port=port, interface=Interfaces.WSGI,
+        workers=workers, blocking_threads=threads, websockets=False,
+        respawn_failed_workers=True, workers_kill_timeout=5,
+        log_level="warning",  # type: ignore[arg-type]
+    )
+    server.respawned_wrks = _KeepRespawning()
+    server.serve(target_loader=lambda _target: app)
+
+
 def run(
     host: str = "127.0.0.1",
     port: int = 8000,
@@ -68,12 +122,18 @@ def run(
     load: Sequence[str] = (),
     kg_dir: str | None = None,
     timeout: float | None = None,
+    front: str | None = None,
+    threads: int | None = None,
 ) -> None:
     """Serve the KG (or the ``load`` files) at ``http://host:port/sparql`` until interrupted.
 
+    ``front`` is ``gunicorn`` or ``granian`` (default: ``DLBIO_FRONT``, else gunicorn).
     Raises ``server.store.KGError`` before binding when the data cannot be opened.
     """
-    overrides: dict[str, Any] = {}
+    front = front or os.environ.get("DLBIO_FRONT") or "gunicorn"
+    if front not in FRONTS:
+        raise ValueError(f"the front must be one of {', '.join(FRONTS)}, not {front!r}")
+    overrides: dict[str, Any] = {"_FRONT": front}
     if load:
         overrides["DLBIO_LOAD"] = list(load)
     if kg_dir:
@@ -85,6 +145,9 @@ def run(
     reloader = app.extensions.get("dlbio_reloader")
     if reloader is not None:  # the master follows rebuilds too: workers forked later start new
         reloader.ensure_thread()
-    options = gunicorn_options(host, port, workers or default_workers(),
-                               app.config["DLBIO_QUERY_TIMEOUT"])
+    workers = workers or default_workers(front)
+    if front == "granian":
+        _serve_granian(app, host, port, workers, threads or app.config["DLBIO_THREADS"])
+        return
+    options = gunicorn_options(host, port, workers, app.config["DLBIO_QUERY_TIMEOUT"])
     _Gunicorn(app, options).run()

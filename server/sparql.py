@@ -41,6 +41,7 @@ from server.negotiation import (
     negotiate,
 )
 from server.querytext import QueryRefused, inspect
+from server.retire import retire
 from server.store import KG, get_kg
 
 bp = Blueprint("sparql", __name__)
@@ -136,14 +137,14 @@ def _guard(query: protocol.QueryRequest, environ: dict[str, Any], app: Flask) ->
     return Guard(app.extensions["dlbio_watchdog"], expire)
 
 
-def _exit_process() -> None:
-    os._exit(0)
-
-
 def _stop_process(environ: dict[str, Any], app: Flask) -> Callable[[], None] | None:
     """Leave no runaway query behind: what to run once the 503 is sent (end this worker)."""
     if app.config["DLBIO_EXIT_ON_TIMEOUT"]:
-        return _exit_process
+        front = app.config.get("_FRONT", "gunicorn")
+        if front == "granian":  # stop accepting before the 503 goes out: the client's next
+            retire(front)  # request then reaches another worker, not this retiring one
+            return None
+        return lambda: retire(front)
     app.extensions["dlbio_executor"].abandon()
     return None
 
@@ -172,13 +173,13 @@ def _execute(kg: KG, plan: Plan, environ: dict[str, Any], app: Flask) -> Outcome
         raise ApiError(400, f"the query could not be evaluated: {exc}") from None
 
 
-def _guarded(chunks: Iterator[bytes], exit_on_timeout: bool) -> Iterator[bytes]:
+def _guarded(chunks: Iterator[bytes], exit_on_timeout: bool, front: str) -> Iterator[bytes]:
     """A streamed body; a deadline hit mid-stream aborts the connection (no clean end)."""
     try:
         yield from chunks
     except QueryTimeout:
         if exit_on_timeout:
-            os._exit(0)
+            retire(front)
         raise
 
 
@@ -260,7 +261,8 @@ def produce(plan: Plan, kg: KG, environ: dict[str, Any], app: Flask) -> Reply:
         app.extensions["dlbio_cache"].put(plan.key, body, (content_type, encoded))
         environ[CACHEABLE] = True
         return _result(body, content_type, plan.etag, encoded)
-    stream = _guarded(_chain(outcome.body, outcome.rest), config["DLBIO_EXIT_ON_TIMEOUT"])
+    stream = _guarded(_chain(outcome.body, outcome.rest), config["DLBIO_EXIT_ON_TIMEOUT"],
+                      config.get("_FRONT", "gunicorn"))
     return _result(gzip_stream(stream) if plan.gzip else stream, content_type, plan.etag,
                    plan.gzip)
 

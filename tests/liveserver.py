@@ -1,4 +1,4 @@
-"""Start the real server (``dlbio serve``'s code path: gunicorn) on a free loopback port."""
+"""Start the real server (``dlbio serve``'s code path) on a free loopback port."""
 
 from __future__ import annotations
 
@@ -39,10 +39,11 @@ def _wait_until_up(base: str, process: subprocess.Popen, log: Path, deadline: fl
 
 @dataclass(frozen=True)
 class ServerProcess:
-    """A running server: its base URL and the gunicorn master's process id."""
+    """A running server: its base URL, its master's process id and its front."""
 
     base: str
     pid: int
+    front: str = "gunicorn"
 
 
 @contextmanager
@@ -73,7 +74,8 @@ def server_process(
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_until_up(base, process, log)
-        yield ServerProcess(base, process.pid)
+        front = (env or {}).get("DLBIO_FRONT") or os.environ.get("DLBIO_FRONT") or "gunicorn"
+        yield ServerProcess(base, process.pid, front)
     finally:
         process.terminate()
         process.wait(timeout=15)

@@ -1,7 +1,8 @@
-"""Fixtures for the endpoint tests: fixture data, loopback listeners and a real gunicorn server.
+"""Fixtures for the endpoint tests: fixture data, loopback listeners and a real server.
 
 The session server is started through ``server.serve.run`` (the function ``dlbio serve`` calls)
-on a free 127.0.0.1 port, with a 2 s query deadline so the runaway-query test stays short.
+on a free 127.0.0.1 port, with a 2 s query deadline so the runaway-query test stays short. It is
+parametrized by front: every live test runs against gunicorn (the default) and granian.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from flask.testing import FlaskClient
 from liveserver import ServerProcess, server_process
 
 from server import create_app
+from server.serve import FRONTS
 
 #: The session server's handle (base URL and gunicorn master pid), as the tests name it.
 RunningServer = ServerProcess
@@ -113,12 +115,14 @@ def synthetic_nq(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="session", params=FRONTS)
 def running_server(
-    synthetic_nq: Path, remote_sparql: int, tmp_path_factory: pytest.TempPathFactory
+    request: pytest.FixtureRequest, synthetic_nq: Path, remote_sparql: int,
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[ServerProcess]:
-    """A real gunicorn server (3 workers) serving the fixtures."""
+    """A real server (3 workers, each front in turn) serving the fixtures."""
     env = {
+        "DLBIO_FRONT": request.param,
         "DLBIO_SERVICE_ALLOWLIST": f"localhost:{remote_sparql}",
         "DLBIO_MAX_QUERY_LENGTH": "20000",
         "DLBIO_MAX_BODY_BYTES": "50000",
