@@ -138,7 +138,7 @@ def workload(dataset: Dataset) -> list[tuple[str, str, str]]:
 
 
 def servers(dataset: Dataset, tools: Path) -> list[Server]:
-    """The four configurations, each on its own port."""
+    """The six configurations (ours under both fronts, cold and cached), each on its own port."""
     ours = [sys.executable, "-c"]
     source = (f"kg_dir={str(dataset.kg_dir)!r}" if dataset.kg_dir
               else f"load={[str(p) for p in dataset.files]!r}")
@@ -148,12 +148,16 @@ def servers(dataset: Dataset, tools: Path) -> list[Server]:
         for path in dataset.files:
             subprocess.run([str(tools / "oxigraph"), "load", "--location", str(oxi_dir),
                             "--file", str(path)], check=True, capture_output=True)
-    cold, cached, native, rdflib = (free_port() for _ in range(4))
+    cold, cached, native, rdflib, gcold, gcached = (free_port() for _ in range(6))
+    granian = {"DLBIO_FRONT": "granian"}
     return [
         Server("native", [str(tools / "oxigraph"), "serve-read-only", "--location", str(oxi_dir),
                           "--bind", f"127.0.0.1:{native}"], native, path="/query"),
         Server("ours-cold", [*ours, run.format(port=cold)], cold, env={"DLBIO_CACHE_BYTES": "0"}),
         Server("ours-cached", [*ours, run.format(port=cached)], cached),
+        Server("granian-cold", [*ours, run.format(port=gcold)], gcold,
+               env={**granian, "DLBIO_CACHE_BYTES": "0"}),
+        Server("granian-cached", [*ours, run.format(port=gcached)], gcached, env=granian),
         Server("rdflib-endpoint", [str(tools / "rdflib-endpoint"), "serve", "--host", "127.0.0.1",
                                    "--port", str(rdflib), *map(str, dataset.files)], rdflib,
                path="/"),
@@ -178,21 +182,27 @@ def wrk(url: str, accept: str, seconds: int, connections: int) -> dict[str, floa
     }
 
 
-def floor_server(port: int) -> Server:
-    """The trivial WSGI app under gunicorn with our worker count (the Python stack's ceiling)."""
+def floor_servers() -> list[Server]:
+    """The trivial WSGI app under each front with our worker settings (the Python ceiling)."""
+    from server.config import SETTINGS
     from server.serve import default_workers
 
-    command = [sys.executable, "-m", "gunicorn", "--chdir", str(HERE), "-w",
-               str(default_workers()), "-b", f"127.0.0.1:{port}", "--log-level", "warning",
-               "floor:app"]
-    return Server("gunicorn-floor", command, port)
+    sync, rust = free_port(), free_port()
+    gunicorn = [sys.executable, "-m", "gunicorn", "--chdir", str(HERE), "-w",
+                str(default_workers("gunicorn")), "-b", f"127.0.0.1:{sync}", "--log-level",
+                "warning", "floor:app"]
+    granian = [sys.executable, "-m", "granian", "--interface", "wsgi", "--working-dir", str(HERE),
+               "--host", "127.0.0.1", "--port", str(rust), "--workers",
+               str(default_workers("granian")), "--blocking-threads",
+               str(SETTINGS["DLBIO_THREADS"][0]), "--log-level", "warning", "floor:app"]
+    return [Server("gunicorn-floor", gunicorn, sync), Server("granian-floor", granian, rust)]
 
 
 def bench_dataset(dataset: Dataset, tools: Path, seconds: int, connections: int) -> dict:
     """Start every server, then run each query against each server in turn (interleaved, so a
     change in background load hits all servers alike)."""
     queries = workload(dataset)
-    started = [*servers(dataset, tools), floor_server(free_port())]
+    started = [*servers(dataset, tools), *floor_servers()]
     results: dict[str, dict[str, dict[str, float]]] = {s.name: {} for s in started}
     load = [os.getloadavg()[0]]
     try:
@@ -201,7 +211,7 @@ def bench_dataset(dataset: Dataset, tools: Path, seconds: int, connections: int)
             server.start()
         for name, query, accept in queries:
             for server in started:
-                if server.name == "gunicorn-floor" and name != "property lookup":
+                if server.name.endswith("-floor") and name != "property lookup":
                     continue
                 began = time.monotonic()
                 fetch(server.url, query, accept)  # warm-up (and fills our cache)

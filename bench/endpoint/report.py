@@ -9,7 +9,8 @@ import sys
 import time
 from pathlib import Path
 
-SERVERS = ("native", "ours-cold", "ours-cached", "rdflib-endpoint")
+SERVERS = ("native", "ours-cold", "ours-cached", "granian-cold", "granian-cached",
+           "rdflib-endpoint")
 
 
 def _rate(cell: dict[str, float]) -> str:
@@ -30,25 +31,26 @@ def table(run: dict) -> list[str]:
     lines = [
         f"### {run['dataset']} ({run['triples']:,} triples)",
         "",
-        "| query | native req/s | ours cold | ours cached | rdflib-endpoint | cold ÷ native "
-        "| cached ÷ native | cold ÷ rdflib |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| query | native req/s | gunicorn cold | gunicorn cached | granian cold | granian cached "
+        "| rdflib-endpoint | gunicorn cold ÷ native | gunicorn cached ÷ native "
+        "| granian cold ÷ native | granian cached ÷ native | granian cold ÷ rdflib |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for name, _query, _accept in run["queries"]:
         cells = {server: results[server][name] for server in SERVERS}
         rps = {server: cell["rps"] for server, cell in cells.items()}
         lines.append(
             f"| {name} | " + " | ".join(_rate(cells[s]) for s in SERVERS)
-            + f" | {_ratio(rps['ours-cold'], rps['native'])}"
-            + f" | {_ratio(rps['ours-cached'], rps['native'])}"
-            + f" | {_ratio(rps['ours-cold'], rps['rdflib-endpoint'])} |"
+            + "".join(f" | {_ratio(rps[s], rps['native'])}" for s in SERVERS[1:5])
+            + f" | {_ratio(rps['granian-cold'], rps['rdflib-endpoint'])} |"
         )
-    floor = results.get("gunicorn-floor", {}).get("property lookup")
     native = results["native"]["property lookup"]["rps"]
-    if floor:
-        lines += ["", f"Floor of the Python HTTP stack (a trivial WSGI app under the same gunicorn "
-                  f"sync workers): {floor['rps']:,.0f} req/s = "
-                  f"{_ratio(floor['rps'], native)} the native property lookup."]
+    for front in ("gunicorn", "granian"):
+        floor = results.get(f"{front}-floor", {}).get("property lookup")
+        if floor:
+            lines += ["", f"Floor of the Python HTTP stack under {front} (a trivial WSGI app, same "
+                      f"worker settings): {floor['rps']:,.0f} req/s = "
+                      f"{_ratio(floor['rps'], native)} the native property lookup."]
     low, high = run.get("load", [0, 0])
     lines += [f"Load average (1 min) at start/end of this dataset: {low:.1f} / {high:.1f}.",
               "", "Queries:", ""]
