@@ -33,8 +33,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config["MAX_FORM_MEMORY_SIZE"] = settings["DLBIO_MAX_BODY_BYTES"]
     app.config["_ALLOWLIST"] = {host.lower() for host in settings["DLBIO_SERVICE_ALLOWLIST"]}
     store.init_app(app)
-    threaded = settings.get("_FRONT") == "granian"  # gunicorn sync: one request per process
-    app.extensions["dlbio_executor"] = Executor(settings["DLBIO_THREADS"] if threaded else 1)
+    app.extensions["dlbio_executor"] = Executor()
     app.extensions["dlbio_watchdog"] = Watchdog()
     cache = ResultCache(settings["DLBIO_CACHE_BYTES"], settings["DLBIO_CACHE_ENTRY_BYTES"])
     app.extensions["dlbio_cache"] = cache

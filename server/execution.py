@@ -1,28 +1,31 @@
 """Query execution under a wall-clock deadline, with results handed over in chunks.
 
-pyoxigraph cannot cancel a running query and ignores signals meanwhile (it releases the GIL), so
-each gunicorn worker runs its queries on a helper thread (with a large stack, so long operator
-chains cannot overflow it) and waits for the results with a time budget. When the budget runs out
-the request is answered 503 and the whole worker process exits right after the response
-(``exit_after``): that is the only way to stop the engine, and gunicorn replaces the worker at
-once. The sync worker serves one request at a time, so the exit costs no other request.
+pyoxigraph cannot cancel a running query and ignores signals meanwhile (it releases the GIL). A
+query therefore runs where a deadline can still be answered while it is stuck:
+
+- short queries run right on the request thread, guarded by the process watchdog
+  (``server.watchdog``): at the deadline the watchdog answers 503 for that request (on the raw
+  socket under gunicorn, through granian's response handle under granian) and ends the worker
+  process, the only way to stop the engine. Results that outgrow one buffer are produced again
+  on a helper thread and streamed;
+- everything else (long query texts, which need a large stack; full dumps; servers without a
+  watchdog answer) runs on a helper thread of the request thread, with a large stack, while the
+  request thread waits for the output with a time budget and answers 503 itself.
 
 The budget only counts time spent waiting for the engine, not time spent sending results to a
 slow client; results beyond the first ``threshold`` bytes are streamed with bounded memory.
-
-Under gunicorn, short queries first run right on the request thread, guarded by the process
-watchdog (``server.watchdog``), which saves the hand-over to the helper thread; only results that
-outgrow one buffer are produced again on the helper thread and streamed.
+Handing a job to a helper costs one lock release and each message one ``SimpleQueue`` put.
 """
 
 from __future__ import annotations
 
+import _thread
+import contextlib
 import os
 import queue
 import threading
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,10 +56,30 @@ class _Overflow(Exception):
     """An inline run produced more than fits in one response buffer."""
 
 
-class ChunkWriter:
-    """A binary file-like sink for pyoxigraph serializers that feeds a bounded queue."""
+class Channel:
+    """Messages from a producer to its consumer, with at most ``QUEUE_CHUNKS`` data chunks queued.
 
-    def __init__(self, channel: queue.Queue, threshold: int, limit: int) -> None:
+    Built on ``queue.SimpleQueue`` (implemented in C): a hand-over costs one lock wake-up.
+    """
+
+    def __init__(self) -> None:
+        self.messages: queue.SimpleQueue = queue.SimpleQueue()
+        self.credits: queue.SimpleQueue = queue.SimpleQueue()
+        for _ in range(QUEUE_CHUNKS):
+            self.credits.put(None)
+
+    def receive(self, timeout: float) -> tuple[str, Any]:
+        """The next message; raises ``queue.Empty`` after ``timeout`` seconds."""
+        message = self.messages.get(timeout=timeout)
+        if message[0] == "data":
+            self.credits.put(None)
+        return message
+
+
+class ChunkWriter:
+    """A binary file-like sink for pyoxigraph serializers that feeds a bounded channel."""
+
+    def __init__(self, channel: Channel | None, threshold: int, limit: int) -> None:
         self.channel, self.threshold, self.limit = channel, threshold, limit
         self.parts: list[bytes] = []
         self.pending = self.total = 0
@@ -85,14 +108,18 @@ class ChunkWriter:
         return data
 
     def send(self, message: tuple[str, Any]) -> None:
-        """Put a message on the queue, giving up when the consumer has gone."""
-        while not self.cancelled:
-            try:
-                self.channel.put(message, timeout=0.5)
-                return
-            except queue.Full:
-                continue
-        raise Cancelled
+        """Put a message on the channel; a data chunk waits for room, unless the consumer left."""
+        assert self.channel is not None
+        if message[0] == "data":
+            while True:
+                if self.cancelled:
+                    raise Cancelled
+                try:
+                    self.channel.credits.get(timeout=0.5)
+                    break
+                except queue.Empty:
+                    continue
+        self.channel.messages.put(message)
 
 
 class InlineWriter(ChunkWriter):
@@ -112,51 +139,100 @@ class Outcome:
     rest: Iterator[bytes] | None = None
 
 
-def _produce(job: Callable[[ChunkWriter], Any], writer: ChunkWriter) -> None:
+def _produce(job: Callable[[ChunkWriter], Any], writer: ChunkWriter,
+             finished: Callable[[], None]) -> None:
+    """Run ``job`` and send its last message; ``finished`` runs just before that message."""
     try:
         job(writer)
-        writer.send(("done", (writer.take(), writer.meta)))
+        final: tuple[str, Any] = ("done", (writer.take(), writer.meta))
     except Cancelled:
+        finished()
         return
-    except QueryFailed as exc:
-        writer.send(("error", exc))
-    except BaseException as exc:  # the engine's own errors, reported to the consumer
-        writer.send(("error", exc))
+    except BaseException as exc:  # QueryFailed and the engine's own errors, for the consumer
+        final = ("error", exc)
+    finished()
+    writer.send(final)
+
+
+class _Helper:
+    """A thread with a big stack that runs the jobs of one request thread, one at a time.
+
+    Handing a job over is one lock release; the helper ends once its request thread has moved on
+    to another helper (when this one was busy, or was abandoned in a runaway query).
+    """
+
+    def __init__(self, slot: _Slot) -> None:
+        self.slot, self.busy, self.native_id = slot, False, 0
+        self._go = _thread.allocate_lock()
+        self._go.acquire()
+        self._task: tuple[Callable[[ChunkWriter], Any], ChunkWriter] | None = None
+        ready = _thread.allocate_lock()
+        ready.acquire()
+        previous = threading.stack_size(STACK_BYTES)
+        try:
+            threading.Thread(target=self._loop, args=(ready,), name="dlbio-query",
+                             daemon=True).start()
+        finally:
+            threading.stack_size(previous)
+        ready.acquire()  # native_id is known from here on
+
+    def start(self, job: Callable[[ChunkWriter], Any], writer: ChunkWriter) -> None:
+        """Run ``job`` into ``writer`` on the helper thread."""
+        self.busy, self._task = True, (job, writer)
+        self._go.release()
+
+    def _finished(self) -> None:
+        self.busy = False
+
+    def _loop(self, ready: Any) -> None:
+        self.native_id = threading.get_native_id()
+        ready.release()
+        while True:
+            self._go.acquire()
+            task, self._task = self._task, None
+            if task is not None:
+                _produce(task[0], task[1], self._finished)
+            if self.slot.helper is not self:
+                return
+
+    def wake(self) -> None:
+        """Let an idle helper notice that it has been replaced (and end)."""
+        with contextlib.suppress(RuntimeError):  # not waiting for a job: it will notice itself
+            self._go.release()
+
+
+@dataclass
+class _Slot:
+    """One request thread's helper (per process: a thread-local survives a fork)."""
+
+    pid: int
+    helper: _Helper | None = None
 
 
 class Executor:
-    """Helper threads (one per request thread); ``run`` waits for a job's output in a budget."""
+    """Runs jobs on helper threads, one per request thread; ``run`` waits within a budget."""
 
-    def __init__(self, threads: int = 1) -> None:
-        self.threads = max(1, threads)
-        self._pool: ThreadPoolExecutor | None = None
-        self._pid = 0
-        self._lock = threading.Lock()
+    def __init__(self) -> None:
+        self._local = threading.local()
 
-    def _get_pool(self) -> ThreadPoolExecutor:
-        if self._pool is not None and self._pid == os.getpid():
-            return self._pool
-        with self._lock:
-            if self._pool is None or self._pid != os.getpid():
-                self._start_pool()
-        assert self._pool is not None
-        return self._pool
+    def _slot(self) -> _Slot:
+        slot: _Slot | None = getattr(self._local, "slot", None)
+        if slot is None or slot.pid != os.getpid():
+            slot = self._local.slot = _Slot(os.getpid())
+        return slot
 
-    def _start_pool(self) -> None:
-        previous = threading.stack_size(STACK_BYTES)
-        try:
-            pool = ThreadPoolExecutor(self.threads, "dlbio-query")
-            started = threading.Barrier(self.threads)
-            for _ in range(self.threads):  # start every thread with the big stack now
-                pool.submit(started.wait)
-            pool.submit(int).result()
-            self._pool, self._pid = pool, os.getpid()
-        finally:
-            threading.stack_size(previous)
+    def _helper(self) -> _Helper:
+        slot = self._slot()
+        helper = slot.helper
+        if helper is None or helper.busy:  # never started, or still streaming an earlier answer
+            slot.helper = _Helper(slot)
+            if helper is not None:
+                helper.wake()
+        return slot.helper
 
     def abandon(self) -> None:
-        """Forget a helper thread stuck in a runaway query (when the process must live on)."""
-        self._pool = None
+        """Forget the calling thread's helper, stuck in a runaway query (the process lives on)."""
+        self._slot().helper = None
 
     def run(self, job: Callable[[ChunkWriter], Any], budget: float, threshold: int,
             limit: int, guard: Guard | None = None) -> Outcome:
@@ -167,19 +243,22 @@ class Executor:
         streamed. Raises ``QueryTimeout`` when ``budget`` seconds pass first and ``QueryFailed``
         for errors meant for the client; other engine errors are re-raised as they are.
         """
+        started = time.monotonic()
         if guard is not None:
-            started = time.monotonic()
             outcome = _run_inline(job, budget, threshold, limit, guard)
             if outcome is not None:
                 return outcome
-            budget -= time.monotonic() - started
-        channel: queue.Queue = queue.Queue(QUEUE_CHUNKS)
+        channel = Channel()
         writer = ChunkWriter(channel, threshold, limit)
-        self._get_pool().submit(_produce, job, writer)
-        kind, payload, budget = _receive(channel, budget, writer)
+        self._helper().start(job, writer)
+        kind, payload = _checked(_receive(channel, _left(started, budget), writer))
         if kind == "done":
             return Outcome(payload[0], payload[1])
-        return Outcome(payload[0], payload[1], _stream(channel, budget, writer))
+        return Outcome(payload[0], payload[1], _stream(channel, started, budget, writer))
+
+
+def _left(started: float, budget: float) -> float:
+    return max(budget - (time.monotonic() - started), 0.0)
 
 
 @dataclass(frozen=True)
@@ -193,33 +272,38 @@ class Guard:
 def _run_inline(job: Callable[[ChunkWriter], Any], budget: float, threshold: int, limit: int,
                 guard: Guard) -> Outcome | None:
     writer = InlineWriter(None, threshold, limit)  # type: ignore[arg-type]
-    guard.watchdog.arm(budget, guard.on_expire)
+    token = guard.watchdog.arm(budget, guard.on_expire)
     try:
         job(writer)
     except _Overflow:
         return None
     finally:
-        if not guard.watchdog.disarm():
-            time.sleep(60)  # the watchdog is answering 503 and ending this process
+        if not guard.watchdog.disarm(token):
+            time.sleep(60)  # the watchdog has answered 503 and is ending this process
     return Outcome(writer.take(), writer.meta)
 
 
-def _receive(channel: queue.Queue, budget: float, writer: ChunkWriter) -> tuple[str, Any, float]:
-    started = time.monotonic()
+def _receive(channel: Channel, timeout: float, writer: ChunkWriter) -> tuple[str, Any]:
+    """The next message within ``timeout``; the producer is told to stop when none came."""
     try:
-        kind, payload = channel.get(timeout=max(budget, 0.0))
+        return channel.receive(timeout)
     except queue.Empty:
         writer.cancelled = True
         raise QueryTimeout from None
-    if kind == "error":
-        raise payload
-    return kind, payload, budget - (time.monotonic() - started)
 
 
-def _stream(channel: queue.Queue, budget: float, writer: ChunkWriter) -> Iterator[bytes]:
+def _checked(message: tuple[str, Any]) -> tuple[str, Any]:
+    """A data or done message; an error message is raised."""
+    if message[0] == "error":
+        raise message[1]
+    return message
+
+
+def _stream(channel: Channel, started: float, budget: float,
+            writer: ChunkWriter) -> Iterator[bytes]:
     try:
         while True:
-            kind, payload, budget = _receive(channel, budget, writer)
+            kind, payload = _checked(_receive(channel, _left(started, budget), writer))
             if payload[0]:
                 yield payload[0]
             if kind == "done":

@@ -61,6 +61,8 @@ class Inspection:
 
 def _segments(text: str) -> tuple[str, list[tuple[int, str]]]:
     """Blank out strings and comments (same length, spaces); return the code and the IRI spans."""
+    if '"' not in text and "'" not in text and "#" not in text:  # no strings, no comments
+        return text, [(m.start(), m.group()) for m in IRIREF.finditer(text)] if "<" in text else []
     iris: list[tuple[int, str]] = []
 
     def blank(match: re.Match[str]) -> str:
@@ -184,5 +186,12 @@ def inspect(
         for iri in _resolve(target, prefixes, bases):
             check_service(iri, allowlist)
             services.append(iri)
-    keyword = KEYWORD.search(IRIREF.sub(" ", code))
-    return Inspection(keyword.group(1).upper() if keyword else None, services)
+    return Inspection(_form(code, iris), services)
+
+
+def _form(code: str, iris: list[tuple[int, str]]) -> str | None:
+    """The query form: the first form keyword outside IRIs (strings and comments are blank)."""
+    for match in KEYWORD.finditer(code):
+        if not any(start < match.start() < start + len(iri) for start, iri in iris):
+            return match.group(1).upper()
+    return None

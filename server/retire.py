@@ -9,6 +9,11 @@ running, so the runaway's CPU is freed within a second. The master forks a repla
 starts retiring *before* its 503 leaves (and gives the signal ``STOP_ACCEPTING`` seconds to land),
 so the client's next request is accepted by another worker, or waits in the shared listen
 queue for the replacement, instead of reaching the retiring one.
+
+A query that hit the deadline on a request thread holds that thread until the process ends, so
+its 503 is sent from the watchdog thread: under gunicorn on the raw socket, under granian through
+granian's response handle of the request (``GRANIAN_HANDLE`` in the environ, put there by
+``server.serve``), which is safe to call from any thread and answers only once.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import signal
 import threading
 import time
 
+GRANIAN_HANDLE = "dlbio.granian_response"  # environ key: granian's handle of the request
 RETIRE_GRACE = 0.8  # seconds other requests of a retiring worker get to finish
 STOP_ACCEPTING = 0.1  # seconds for the worker to stop accepting, before the 503 goes out
 

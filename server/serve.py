@@ -6,12 +6,14 @@ the workers are forked from it, sharing the in-memory store and the shared relea
 - ``gunicorn`` (default): sync workers, one request per process and no keep-alive. A worker
   that hits the deadline exits right after its 503, which costs no other request.
 - ``granian`` (opt-in, for throughput): a Rust HTTP/1.1 server with keep-alive; each worker runs
-  ``threads`` Python threads. Queries run on helper threads under the deadline; a worker whose
-  query hit the deadline answers 503 and retires (``server.retire``): it stops accepting, lets
-  its other requests finish (up to ``RETIRE_GRACE`` s, so the CPU is freed within 1 s) and exits;
-  the master forks a new one. A connection the retiring worker accepted a moment before, whose
-  request it had not read yet, is closed unanswered — the one way this front can fail a request
-  that gunicorn's would not (measured in ``bench/endpoint``).
+  ``threads`` Python threads and accepts from its own socket of a SO_REUSEPORT group the master
+  holds (so connections spread over the workers and wait while a worker is replaced). Short
+  queries run on the request thread; at the deadline the watchdog answers 503 through granian's
+  handle of the request, and the worker *retires* (``server.retire``): it stops accepting, lets
+  its other requests finish (up to ``RETIRE_GRACE`` s, so the CPU is freed within 1 s) and
+  exits; the master forks a new one. A request that arrives on a kept-alive connection of the
+  retiring worker at that instant is closed unanswered — the one way this front can fail a
+  request that gunicorn's would not (measured in ``bench/RELIABILITY.md``).
 
 >>> run(port=8000, load=["tests/endpoint/fixtures/protocol.trig"])  # doctest: +SKIP
 """
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import gc
 import os
+import socket
 from collections.abc import Sequence
 from typing import Any
 
@@ -27,6 +30,7 @@ from flask import Flask
 from gunicorn.app.base import BaseApplication
 
 from server import create_app
+from server.retire import GRANIAN_HANDLE
 
 FRONTS = ("gunicorn", "granian")
 
@@ -80,30 +84,101 @@ class _KeepRespawning(dict):
         return float("-inf")
 
 
-def _granian_server() -> type:
-    """granian's process server, listening on one socket shared by all workers.
+def listening_sockets(host: str, port: int, backlog: int, count: int) -> list[socket.socket]:
+    """``count`` listening sockets on one address, in one SO_REUSEPORT group.
 
-    On Linux granian gives each worker its own SO_REUSEPORT socket, so connections queued at a
-    worker that exits are reset, and with one worker new ones are refused until its successor
-    listens. One shared socket (granian's choice elsewhere) keeps them queued for the others.
+    The kernel spreads new connections over the group by a hash of their addresses. The port is
+    first bound alone, so a port that anything else listens on fails with EADDRINUSE here, as
+    it would for one socket (a group would otherwise quietly share it with another server of
+    the same user). Port 0 picks a free port for all of them.
     """
-    import socket
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        probe.bind((host, port))
+        port = probe.getsockname()[1]
+    group = []
+    try:
+        for _ in range(count):
+            sock = socket.socket(family, socket.SOCK_STREAM)
+            group.append(sock)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+            sock.bind((host, port))
+            sock.listen(backlog)
+            sock.set_inheritable(True)
+    except OSError:
+        for sock in group:
+            sock.close()
+        raise
+    return group
 
-    from granian.net import SocketSpec
+
+def _granian_server() -> type:
+    """granian's process server, each worker on its own socket of a group the master holds.
+
+    On Linux granian makes each worker open its own SO_REUSEPORT socket, so the connections queued
+    at a worker that exits are reset, and with one worker new ones are refused until its
+    successor listens. A single socket shared by all workers avoids that, but its connections go
+    to whichever worker accepts first: one worker would take all of a burst of keep-alive
+    connections and the other CPUs idle. Here the master opens the group: worker ``i`` (and each
+    successor of it) accepts from socket ``i``, which stays open in the master, so connections
+    wait in its queue while a worker is replaced, and the kernel spreads them over the workers.
+    """
+    from granian._granian import SocketHolder
     from granian.server import Server
 
-    class SharedSocketServer(Server):  # type: ignore[misc, valid-type]
+    class GroupSocketServer(Server):  # type: ignore[misc, valid-type]
         def _init_shared_socket(self) -> None:
-            self._shd = SocketSpec(self.bind_addr, self.bind_port, self.backlog).build()
-            self._sfd, self._ssp = self._shd.get_fd(), None
-            self._sso = socket.socket(fileno=self._sfd)
-            self._sso.set_inheritable(True)
+            sockets = listening_sockets(self.bind_addr, self.bind_port, self.backlog, self.workers)
+            self._group = [(SocketHolder(sock.fileno(), False, self.backlog), sock)
+                           for sock in sockets]
+            self._ssp = None
+            self._shd, self._sso = self._group[0]
+            self._sfd = self._shd.get_fd()
 
-    return SharedSocketServer
+        def _spawn_worker(self, idx: int, target: Any, callback_loader: Any) -> Any:
+            self._shd, self._sso = self._group[idx]
+            return super()._spawn_worker(idx, target, callback_loader)
+
+        def _drop_shared_socket(self) -> None:
+            for _, sock in self._group:
+                sock.close()
+
+    return GroupSocketServer
+
+
+def _expose_granian_handle() -> None:
+    """Put granian's response handle of each request into its environ (``GRANIAN_HANDLE``).
+
+    granian's WSGI runner answers a request by calling ``response_bytes`` on that handle when the
+    app returns; the handle lets the watchdog answer 503 for a request thread stuck in the engine.
+    The runner builder is wrapped, not copied: the wrapper adds the key to the request's scope,
+    which granian merges into the environ. Workers are forked after this, so they inherit it.
+    """
+    import granian.server.mp as granian_mp
+
+    build_runner = granian_mp._wsgi_call_wrap
+    if getattr(build_runner, "exposes_handle", False):
+        return
+
+    def build(callback: Any, scope_opts: Any, access_log_fmt: Any = None) -> Any:
+        runner = build_runner(callback, scope_opts, access_log_fmt)
+
+        def run(handle: Any, scope: dict[str, Any]) -> Any:
+            scope[GRANIAN_HANDLE] = handle
+            return runner(handle, scope)
+
+        return run
+
+    build.exposes_handle = True  # type: ignore[attr-defined]
+    granian_mp._wsgi_call_wrap = build
 
 
 def _serve_granian(app: Flask, host: str, port: int, workers: int, threads: int) -> None:
     from granian.constants import Interfaces
+
+    _expose_granian_handle()
 
     server = _granian_server()(
         "server:create_app", address=host, port=port, interface=Interfaces.WSGI,

@@ -8,7 +8,6 @@ config), so ``server.fastpath`` serves the common query with them without enteri
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -19,9 +18,10 @@ from flask import Blueprint, Flask, Response, current_app, request
 
 from server import dumps, protocol
 from server.cache import CACHEABLE
-from server.errors import ApiError, raw_error
+from server.errors import ApiError, error_reply, raw_error
 from server.execution import ChunkWriter, Executor, Guard, Outcome, QueryFailed, QueryTimeout
 from server.httputil import (
+    CORS_LIST,
     VARY,
     Reply,
     gzip_bytes,
@@ -41,7 +41,7 @@ from server.negotiation import (
     negotiate,
 )
 from server.querytext import QueryRefused, inspect
-from server.retire import retire
+from server.retire import GRANIAN_HANDLE, exit_now, retire
 from server.store import KG, get_kg
 
 bp = Blueprint("sparql", __name__)
@@ -114,27 +114,55 @@ def _acceptable(choice: Choice | None, kind: str) -> Choice:
     return choice
 
 
+@lru_cache(maxsize=8)
 def _timeout_message(timeout: float) -> str:
     return (f"the query did not finish within the time limit of {timeout:g} s and was "
             "stopped; narrow it down or add a LIMIT")
 
 
 def _guard(query: protocol.QueryRequest, environ: dict[str, Any], app: Flask) -> Guard | None:
-    """Run on the request thread when under gunicorn and the query is short (normal stack)."""
+    """Run on the request thread when the front lets the watchdog answer for it at the deadline.
+
+    Under gunicorn the watchdog writes the 503 on the request's socket and ends the process;
+    under granian it retires the worker and answers through granian's handle of the request.
+    Long queries always go to a helper thread, whose stack is large enough for any of them.
+    """
     config = app.config
-    sock = environ.get("gunicorn.socket")
-    if sock is None or not config["DLBIO_EXIT_ON_TIMEOUT"] or len(query.query) > INLINE_MAX_CHARS:
+    if not config["DLBIO_EXIT_ON_TIMEOUT"] or len(query.query) > INLINE_MAX_CHARS:
         return None
-    timeout, accept = config["DLBIO_QUERY_TIMEOUT"], environ.get("HTTP_ACCEPT")
+    message, accept = _timeout_message(config["DLBIO_QUERY_TIMEOUT"]), environ.get("HTTP_ACCEPT")
+    sock, handle = environ.get("gunicorn.socket"), environ.get(GRANIAN_HANDLE)
+    if sock is not None:
 
-    def expire() -> None:
-        try:
-            message = _timeout_message(timeout)
-            sock.sendall(raw_error(503, "Service Unavailable", message, accept))
-        finally:
-            os._exit(0)
+        def expire() -> None:
+            try:
+                sock.sendall(raw_error(503, "Service Unavailable", message, accept))
+            finally:
+                exit_now()
 
+    elif handle is not None:
+        closing = _closing(environ, app)
+
+        def expire() -> None:
+            reply = error_reply(503, message, accept, closing)
+            try:
+                retire("granian")  # stop accepting before the 503 leaves
+            finally:
+                handle.response_bytes(503, reply.headers + CORS_LIST, reply.body)
+
+    else:
+        return None
     return Guard(app.extensions["dlbio_watchdog"], expire)
+
+
+def _closing(environ: dict[str, Any], app: Flask) -> dict[str, str] | None:
+    """``Connection: close`` for the 503 of a retiring granian worker (HTTP/1.1): the client's
+    next request then opens a connection that another worker accepts."""
+    config = app.config
+    if config["DLBIO_EXIT_ON_TIMEOUT"] and config.get("_FRONT") == "granian" and environ.get(
+            "SERVER_PROTOCOL", "").startswith("HTTP/1"):
+        return {"Connection": "close"}
+    return None
 
 
 def _stop_process(environ: dict[str, Any], app: Flask) -> Callable[[], None] | None:
@@ -164,7 +192,8 @@ def _execute(kg: KG, plan: Plan, environ: dict[str, Any], app: Flask) -> Outcome
         )
     except QueryTimeout:
         on_close = _stop_process(environ, app)
-        raise ApiError(503, _timeout_message(timeout), on_close=on_close) from None
+        raise ApiError(503, _timeout_message(timeout), _closing(environ, app),
+                       on_close=on_close) from None
     except (QueryFailed, ApiError) as exc:
         raise ApiError(exc.status, exc.message) from None
     except OSError:

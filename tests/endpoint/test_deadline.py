@@ -83,6 +83,7 @@ def test_cpu_is_freed_after_the_deadline(running_server: RunningServer, query: s
     assert response.status_code == 503
     assert response.headers["Access-Control-Allow-Origin"] == "*"
     assert "time limit" in response.json()["error"]["message"]
+    assert response.headers["Connection"].lower() == "close"  # the next request: another worker
     time.sleep(1.0)
     before = worker_cpu_seconds(running_server.pid)
     time.sleep(1.0)

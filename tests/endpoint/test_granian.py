@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import errno
 import http.client
+import os
+import socket
 import time
 from pathlib import Path
 
+import pytest
 import requests
 from liveserver import ServerProcess, server_process
 
+from server.serve import listening_sockets
 from tests.endpoint.conftest import FIXTURES
 from tests.endpoint.test_deadline import RUNAWAY, worker_cpu_seconds
 
@@ -45,3 +50,78 @@ def test_one_worker_outlives_runaways_in_a_row(synthetic_nq: Path, tmp_path: Pat
         time.sleep(1.0)
         assert worker_cpu_seconds(running.pid) - before < 0.2  # every runaway was stopped
         assert requests.get(endpoint, params={"query": "ASK {}"}, timeout=10).json()["boolean"]
+
+
+def _established_per_worker(master: int, port: int) -> dict[int, int]:
+    """Established connections to ``port`` held by each child of ``master`` (from /proc)."""
+    local = f":{port:04X}"
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            if fields[1].endswith(local) and fields[3] == "01":  # 01: ESTABLISHED
+                inodes.add(fields[9])
+    counts = {}
+    for pid in Path(f"/proc/{master}/task/{master}/children").read_text().split():
+        links = [os.readlink(fd) for fd in Path(f"/proc/{pid}/fd").iterdir()]
+        counts[int(pid)] = sum(link[8:-1] in inodes for link in links if link.startswith("socket:"))
+    return counts
+
+
+def test_keep_alive_connections_spread_over_the_workers(tmp_path: Path) -> None:
+    """Each worker accepts from its own socket: a burst of connections cannot all land on one."""
+    env = {"DLBIO_FRONT": "granian"}
+    with server_process(tmp_path, load=[str(FIXTURES / "protocol.trig")], workers=2,
+                        env=env) as running:
+        host, port = running.base.removeprefix("http://").split(":")
+        connections = [http.client.HTTPConnection(host, int(port), timeout=10) for _ in range(16)]
+        try:
+            for connection in connections:  # a burst: all queued before any is accepted
+                connection.connect()
+            for connection in connections:
+                connection.request("GET", "/sparql?query=ASK%20%7B%7D")
+                assert connection.getresponse().read()
+            counts = _established_per_worker(running.pid, int(port))
+        finally:
+            for connection in connections:
+                connection.close()
+    assert sum(counts.values()) == 16
+    assert len(counts) == 2 and min(counts.values()) >= 1, counts  # all on one: p = 2⁻¹⁵
+
+
+def test_new_connections_wait_out_a_retiring_worker(synthetic_nq: Path, tmp_path: Path) -> None:
+    """After a runaway, connections the kernel sends to the retiring worker's socket queue there
+    until its successor accepts them: none is refused or reset, and none waits long."""
+    load = [str(FIXTURES / "protocol.trig"), str(synthetic_nq)]
+    env = {"DLBIO_FRONT": "granian"}
+    with server_process(tmp_path, load=load, workers=2, timeout=1, env=env) as running:
+        endpoint = f"{running.base}/sparql"
+        assert requests.post(endpoint, data={"query": RUNAWAY}, timeout=30).status_code == 503
+        latencies = []
+        for _ in range(40):  # a new connection each: spread over both sockets
+            started = time.monotonic()
+            response = requests.get(endpoint, params={"query": "ASK {}"}, timeout=10)
+            latencies.append(time.monotonic() - started)
+            assert response.status_code == 200
+    assert max(latencies) < 2.0, latencies
+
+
+def test_port_in_use_is_an_error(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with pytest.raises(OSError) as caught:
+            listening_sockets("127.0.0.1", port, 16, 2)
+    assert caught.value.errno == errno.EADDRINUSE
+
+
+def test_socket_group_shares_one_port() -> None:
+    group = listening_sockets("127.0.0.1", 0, 16, 3)
+    try:
+        assert len({sock.getsockname() for sock in group}) == 1
+        with socket.create_connection(group[0].getsockname(), timeout=5):
+            pass  # accepted into one of the queues
+    finally:
+        for sock in group:
+            sock.close()
