@@ -261,7 +261,7 @@ def _left(started: float, budget: float) -> float:
     return max(budget - (time.monotonic() - started), 0.0)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: frozen dataclasses are slow to build
 class Guard:
     """How to run on the request thread: the process watchdog and what it does at the deadline."""
 

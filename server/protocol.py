@@ -26,7 +26,7 @@ READ_ONLY = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: frozen dataclasses are slow to build
 class QueryRequest:
     """A protocol query: the text, the protocol dataset (empty: the store's own dataset) and the
     ``format=`` parameter (URL first, then form body), which overrides the Accept header."""
@@ -130,5 +130,5 @@ def parse(request: Request, max_length: int) -> QueryRequest | None:
         _one_query(queries, max_length),
         _graphs(params, "default-graph-uri"),
         _graphs(params, "named-graph-uri"),
-        params.get("format"),
+        next(iter(params.getlist("format")), None),  # MultiDict.get raises and catches inside
     )

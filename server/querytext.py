@@ -177,15 +177,16 @@ def inspect(
     opening = code.count("{") + code.count("(") + code.count("[")
     if opening > max_nesting and max_depth(code) > max_nesting:
         raise QueryRefused(400, f"query nesting is deeper than the limit of {max_nesting}")
-    prefixes: dict[str, list[str]] = {}
-    for match in PREFIX_DECL.finditer(code):
-        prefixes.setdefault(match.group(1) or "", []).append(_unescape(match.group(2)[1:-1]))
-    bases = [base_iri] + [urljoin(base_iri, m.group(1)[1:-1]) for m in BASE_DECL.finditer(code)]
     services = []
-    for target in _candidates(code, iris):
-        for iri in _resolve(target, prefixes, bases):
-            check_service(iri, allowlist)
-            services.append(iri)
+    if WORD.search(code):  # prefixes and bases only matter to resolve SERVICE targets
+        prefixes: dict[str, list[str]] = {}
+        for match in PREFIX_DECL.finditer(code):
+            prefixes.setdefault(match.group(1) or "", []).append(_unescape(match.group(2)[1:-1]))
+        bases = [base_iri] + [urljoin(base_iri, m.group(1)[1:-1]) for m in BASE_DECL.finditer(code)]
+        for target in _candidates(code, iris):
+            for iri in _resolve(target, prefixes, bases):
+                check_service(iri, allowlist)
+                services.append(iri)
     return Inspection(_form(code, iris), services)
 
 

@@ -224,7 +224,7 @@ def _result(body: bytes | Iterator[bytes], content_type: str, etag: str,
     return Reply(200, headers, body)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: frozen dataclasses are slow to build
 class Plan:
     """A checked query about to run: what was negotiated and what names its response."""
 
