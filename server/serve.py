@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import gc
 import os
-import socket
 from collections.abc import Sequence
 from typing import Any
 
@@ -30,7 +29,7 @@ from flask import Flask
 from gunicorn.app.base import BaseApplication
 
 from server import create_app
-from server.retire import GRANIAN_HANDLE
+from server.granian_front import serve_granian
 
 FRONTS = ("gunicorn", "granian")
 
@@ -76,120 +75,6 @@ def gunicorn_options(host: str, port: int, workers: int, timeout: float) -> dict
     }
 
 
-class _KeepRespawning(dict):
-    """granian's record of respawn times, blinded: granian gives up when a worker dies within
-    5.5 s of its respawn, but ours end on purpose after every query that hits the deadline."""
-
-    def get(self, key: Any, default: Any = None) -> float:
-        return float("-inf")
-
-
-def listening_sockets(host: str, port: int, backlog: int, count: int) -> list[socket.socket]:
-    """``count`` listening sockets on one address, in one SO_REUSEPORT group.
-
-    The kernel spreads new connections over the group by a hash of their addresses. The port is
-    first bound alone, so a port that anything else listens on fails with EADDRINUSE here, as
-    it would for one socket (a group would otherwise quietly share it with another server of
-    the same user). Port 0 picks a free port for all of them.
-    """
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    with socket.socket(family, socket.SOCK_STREAM) as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        probe.bind((host, port))
-        port = probe.getsockname()[1]
-    group = []
-    try:
-        for _ in range(count):
-            sock = socket.socket(family, socket.SOCK_STREAM)
-            group.append(sock)
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
-            sock.bind((host, port))
-            sock.listen(backlog)
-            sock.set_inheritable(True)
-    except OSError:
-        for sock in group:
-            sock.close()
-        raise
-    return group
-
-
-def _granian_server() -> type:
-    """granian's process server, each worker on its own socket of a group the master holds.
-
-    On Linux granian makes each worker open its own SO_REUSEPORT socket, so the connections queued
-    at a worker that exits are reset, and with one worker new ones are refused until its
-    successor listens. A single socket shared by all workers avoids that, but its connections go
-    to whichever worker accepts first: one worker would take all of a burst of keep-alive
-    connections and the other CPUs idle. Here the master opens the group: worker ``i`` (and each
-    successor of it) accepts from socket ``i``, which stays open in the master, so connections
-    wait in its queue while a worker is replaced, and the kernel spreads them over the workers.
-    """
-    from granian._granian import SocketHolder
-    from granian.server import Server
-
-    class GroupSocketServer(Server):  # type: ignore[misc, valid-type]
-        def _init_shared_socket(self) -> None:
-            sockets = listening_sockets(self.bind_addr, self.bind_port, self.backlog, self.workers)
-            self._group = [(SocketHolder(sock.fileno(), False, self.backlog), sock)
-                           for sock in sockets]
-            self._ssp = None
-            self._shd, self._sso = self._group[0]
-            self._sfd = self._shd.get_fd()
-
-        def _spawn_worker(self, idx: int, target: Any, callback_loader: Any) -> Any:
-            self._shd, self._sso = self._group[idx]
-            return super()._spawn_worker(idx, target, callback_loader)
-
-        def _drop_shared_socket(self) -> None:
-            for _, sock in self._group:
-                sock.close()
-
-    return GroupSocketServer
-
-
-def _expose_granian_handle() -> None:
-    """Put granian's response handle of each request into its environ (``GRANIAN_HANDLE``).
-
-    granian's WSGI runner answers a request by calling ``response_bytes`` on that handle when the
-    app returns; the handle lets the watchdog answer 503 for a request thread stuck in the engine.
-    The runner builder is wrapped, not copied: the wrapper adds the key to the request's scope,
-    which granian merges into the environ. Workers are forked after this, so they inherit it.
-    """
-    import granian.server.mp as granian_mp
-
-    build_runner = granian_mp._wsgi_call_wrap
-    if getattr(build_runner, "exposes_handle", False):
-        return
-
-    def build(callback: Any, scope_opts: Any, access_log_fmt: Any = None) -> Any:
-        runner = build_runner(callback, scope_opts, access_log_fmt)
-
-        def run(handle: Any, scope: dict[str, Any]) -> Any:
-            scope[GRANIAN_HANDLE] = handle
-            return runner(handle, scope)
-
-        return run
-
-    build.exposes_handle = True  # type: ignore[attr-defined]
-    granian_mp._wsgi_call_wrap = build
-
-
-def _serve_granian(app: Flask, host: str, port: int, workers: int, threads: int) -> None:
-    from granian.constants import Interfaces
-
-    _expose_granian_handle()
-
-    server = _granian_server()(
-        "server:create_app", address=host, port=port, interface=Interfaces.WSGI,
-        workers=workers, blocking_threads=threads, websockets=False,
-        respawn_failed_workers=True, workers_kill_timeout=5,
-        log_level="warning",  # type: ignore[arg-type]
-    )
-    server.respawned_wrks = _KeepRespawning()
-    server.serve(target_loader=lambda _target: app)
-
-
 def run(
     host: str = "127.0.0.1",
     port: int = 8000,
@@ -222,7 +107,7 @@ def run(
         reloader.ensure_thread()
     workers = workers or default_workers(front)
     if front == "granian":
-        _serve_granian(app, host, port, workers, threads or app.config["DLBIO_THREADS"])
+        serve_granian(app, host, port, workers, threads or app.config["DLBIO_THREADS"])
         return
     options = gunicorn_options(host, port, workers, app.config["DLBIO_QUERY_TIMEOUT"])
     _Gunicorn(app, options).run()

@@ -13,7 +13,7 @@ import pytest
 import requests
 from liveserver import ServerProcess, server_process
 
-from server.serve import listening_sockets
+from server.granian_front import listening_sockets
 from tests.endpoint.conftest import FIXTURES
 from tests.endpoint.test_deadline import RUNAWAY, worker_cpu_seconds
 
