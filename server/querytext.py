@@ -36,7 +36,10 @@ PNAME = re.compile(r"([^\W\d][\w.\-]*)?:((?:[\w.\-:%]|\\.)*)")
 SKIP = re.compile(r"(?:\s+|#[^\n\r]*)*")
 PREFIX_BEFORE = re.compile(r"(?<![\w:?$.\-])prefix\s*$", re.IGNORECASE)
 WORD = re.compile(r"service", re.IGNORECASE)
-KEYWORD = re.compile(r"(?<![\w:?$])(select|construct|describe|ask)(?![\w:])", re.IGNORECASE)
+FORM_SCAN = re.compile(  # an IRI is skipped whole, so a keyword inside one never counts
+    rf"(?P<iri>{IRIREF.pattern})|(?<![\w:?$])(?P<form>select|construct|describe|ask)(?![\w:])",
+    re.IGNORECASE,
+)
 PREFIX_DECL = re.compile(r"prefix\s*([^\W\d][\w.\-]*)?:\s*(<[^>]*>)", re.IGNORECASE)
 BASE_DECL = re.compile(r"base\s*(<[^>]*>)", re.IGNORECASE)
 AUTHORITY = re.compile(r"^(?:[A-Za-z0-9.\-]+|\[[0-9A-Fa-f:.]+\])(?::\d+)?$")
@@ -59,10 +62,15 @@ class Inspection:
     services: list[str] = field(default_factory=list)
 
 
-def _segments(text: str) -> tuple[str, list[tuple[int, str]]]:
-    """Blank out strings and comments (same length, spaces); return the code and the IRI spans."""
-    if '"' not in text and "'" not in text and "#" not in text:  # no strings, no comments
-        return text, [(m.start(), m.group()) for m in IRIREF.finditer(text)] if "<" in text else []
+def _iri_spans(code: str) -> list[tuple[int, str]]:
+    return [(m.start(), m.group()) for m in IRIREF.finditer(code)] if "<" in code else []
+
+
+def _segments(text: str) -> tuple[str, list[tuple[int, str]] | None]:
+    """Blank out strings and comments (same length, spaces); return the code and the IRI spans
+    (None when the text has no strings or comments: ``_iri_spans`` finds them if needed)."""
+    if '"' not in text and "'" not in text and "#" not in text:
+        return text, None
     iris: list[tuple[int, str]] = []
 
     def blank(match: re.Match[str]) -> str:
@@ -179,6 +187,7 @@ def inspect(
         raise QueryRefused(400, f"query nesting is deeper than the limit of {max_nesting}")
     services = []
     if WORD.search(code):  # prefixes and bases only matter to resolve SERVICE targets
+        iris = _iri_spans(code) if iris is None else iris
         prefixes: dict[str, list[str]] = {}
         for match in PREFIX_DECL.finditer(code):
             prefixes.setdefault(match.group(1) or "", []).append(_unescape(match.group(2)[1:-1]))
@@ -187,12 +196,12 @@ def inspect(
             for iri in _resolve(target, prefixes, bases):
                 check_service(iri, allowlist)
                 services.append(iri)
-    return Inspection(_form(code, iris), services)
+    return Inspection(_form(code), services)
 
 
-def _form(code: str, iris: list[tuple[int, str]]) -> str | None:
+def _form(code: str) -> str | None:
     """The query form: the first form keyword outside IRIs (strings and comments are blank)."""
-    for match in KEYWORD.finditer(code):
-        if not any(start < match.start() < start + len(iri) for start, iri in iris):
-            return match.group(1).upper()
+    for match in FORM_SCAN.finditer(code):
+        if match.lastgroup == "form":
+            return match.group("form").upper()
     return None
