@@ -1,6 +1,7 @@
 """The granian front: a Rust HTTP/1.1 server with keep-alive, adapted to a runaway-proof endpoint.
 
-Three changes to granian's process server, each tested in ``tests/endpoint/test_granian.py``:
+Request threads get deep stacks (``request_thread_stacks``), and three changes to granian's
+process server, each tested in ``tests/endpoint/test_granian.py``:
 
 - sockets: the master opens one SO_REUSEPORT socket per worker slot and keeps it, so the
   kernel spreads connections over the workers and a worker being replaced leaves its
@@ -13,6 +14,7 @@ Three changes to granian's process server, each tested in ``tests/endpoint/test_
 
 from __future__ import annotations
 
+import os
 import socket
 import sys
 from collections.abc import Callable, Iterable
@@ -21,6 +23,21 @@ from typing import Any
 from flask import Flask
 
 from server.retire import GRANIAN_HANDLE
+
+REQUEST_STACK_BYTES = 64 * 1024 * 1024  # virtual; only the pages a query touches are committed
+
+
+def request_thread_stacks() -> None:
+    """Give granian's request threads stacks as deep as the longest query run on them needs.
+
+    They are Rust threads, 2 MiB by default, and a 4,000-character operator chain overflows that
+    in the engine's parser. Rust reads ``RUST_MIN_STACK`` once per process, at its first thread,
+    and workers inherit the master's reading: call this before anything starts a Rust thread
+    (loading the store does). A larger value set by the operator is kept.
+    """
+    current = os.environ.get("RUST_MIN_STACK", "")
+    if not (current.isdigit() and int(current) >= REQUEST_STACK_BYTES):
+        os.environ["RUST_MIN_STACK"] = str(REQUEST_STACK_BYTES)
 
 
 class _KeepRespawning(dict):

@@ -29,7 +29,7 @@ from flask import Flask
 from gunicorn.app.base import BaseApplication
 
 from server import create_app
-from server.granian_front import serve_granian
+from server.granian_front import request_thread_stacks, serve_granian
 
 FRONTS = ("gunicorn", "granian")
 
@@ -93,6 +93,8 @@ def run(
     front = front or os.environ.get("DLBIO_FRONT") or "gunicorn"
     if front not in FRONTS:
         raise ValueError(f"the front must be one of {', '.join(FRONTS)}, not {front!r}")
+    if front == "granian":  # before the store is loaded: Rust reads it at its first thread
+        request_thread_stacks()
     overrides: dict[str, Any] = {"_FRONT": front}
     if load:
         overrides["DLBIO_LOAD"] = list(load)

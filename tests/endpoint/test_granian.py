@@ -14,6 +14,7 @@ import requests
 from liveserver import ServerProcess, server_process
 
 from server.granian_front import listening_sockets
+from server.sparql import INLINE_MAX_CHARS
 from tests.endpoint.conftest import FIXTURES
 from tests.endpoint.test_deadline import RUNAWAY, worker_cpu_seconds
 
@@ -125,3 +126,20 @@ def test_socket_group_shares_one_port() -> None:
     finally:
         for sock in group:
             sock.close()
+
+
+def test_longest_inline_queries_do_not_overflow_a_request_thread(tmp_path: Path) -> None:
+    """granian's request threads are Rust threads (2 MiB stacks by default): the longest texts
+    still run on them must not crash a worker (these did, before RUST_MIN_STACK was raised)."""
+    chains = [
+        "ASK { FILTER(" + "!" * (INLINE_MAX_CHARS - 20) + "true) }",
+        "SELECT (" + "+".join(["1"] * ((INLINE_MAX_CHARS - 20) // 2)) + " AS ?x) {}",
+    ]
+    env = {"DLBIO_FRONT": "granian"}
+    with server_process(tmp_path, load=[str(FIXTURES / "protocol.trig")], workers=1,
+                        env=env) as running:
+        for query in chains * 2:
+            assert len(query) <= INLINE_MAX_CHARS
+            response = requests.post(f"{running.base}/sparql", data=query, timeout=30,
+                                     headers={"Content-Type": "application/sparql-query"})
+            assert response.status_code == 200
