@@ -33,6 +33,8 @@ class ResultCache:
 
     def get(self, key: Hashable) -> tuple[bytes, Any] | None:
         """The cached body and its metadata for ``key``, if any."""
+        if not self.max_bytes:  # a disabled cache holds nothing: no lock on the request path
+            return None
         with self._lock:
             entry = self._entries.get(key)
             if entry is not None:
@@ -41,7 +43,7 @@ class ResultCache:
 
     def put(self, key: Hashable, body: bytes, meta: Any) -> None:
         """Remember a response, evicting the least recently used ones to stay within bounds."""
-        if len(body) > min(self.max_entry_bytes, self.max_bytes):
+        if not self.max_bytes or len(body) > min(self.max_entry_bytes, self.max_bytes):
             return
         with self._lock:
             old = self._entries.pop(key, None)

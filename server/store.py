@@ -22,6 +22,7 @@ import pyoxigraph as ox
 from flask import Flask, current_app, g
 
 from server.generation import SharedGeneration
+from server.procid import current_pid
 
 EXTENSION_FORMATS = {
     "ttl": ox.RdfFormat.TURTLE,
@@ -60,8 +61,8 @@ class KG:
     @property
     def store(self) -> ox.Store:
         """The pyoxigraph store; an on-disk store is (re)opened read-only in each process."""
-        if self.store_path is not None and self._pid != os.getpid():
-            self._store, self._pid = ox.Store.read_only(self.store_path), os.getpid()
+        if self.store_path is not None and self._pid != current_pid():
+            self._store, self._pid = ox.Store.read_only(self.store_path), current_pid()
         assert self._store is not None
         return self._store
 
@@ -191,8 +192,8 @@ class Reloader:
 
     def ensure_thread(self) -> None:
         """Start this process's watcher thread if it is not running yet."""
-        if self._pid != os.getpid():
-            self._pid = os.getpid()
+        if self._pid != current_pid():
+            self._pid = current_pid()
             threading.Thread(target=self._watch, name="dlbio-reloader", daemon=True).start()
 
     def _watch(self) -> None:

@@ -4,7 +4,9 @@ Small queries are cheapest run right on the request thread (no hand-over to a he
 pyoxigraph cannot be interrupted there. Each request thread arms its own deadline; the watchdog
 thread checks the armed deadlines a few times per second and, when one passes, runs its expiry
 action (answer 503 on the request's connection and end the process) unless the request thread
-disarmed it first. Arming and disarming take a lock for a dictionary update.
+disarmed it first. Arming and disarming are one dictionary update each: a set, and a ``pop``
+that exactly one of the request thread and the watchdog wins (dictionary operations are atomic
+under the GIL, so no lock is taken on the request path).
 
 >>> dog = Watchdog()
 >>> token = dog.arm(5.0, lambda: None); dog.disarm(token)
@@ -14,10 +16,11 @@ True
 from __future__ import annotations
 
 import itertools
-import os
 import threading
 import time
 from collections.abc import Callable
+
+from server.procid import current_pid
 
 POLL_SECONDS = 0.05
 
@@ -32,10 +35,10 @@ class Watchdog:
         self._pid = 0
 
     def _ensure_thread(self) -> None:
-        if self._pid != os.getpid():  # threads do not survive a fork
+        if self._pid != current_pid():  # threads do not survive a fork
             with self._lock:
-                if self._pid != os.getpid():
-                    self._pid = os.getpid()
+                if self._pid != current_pid():
+                    self._pid = current_pid()
                     self._armed.clear()  # the parent's requests are not this process's
                     threading.Thread(target=self._watch, name="dlbio-watchdog",
                                      daemon=True).start()
@@ -47,21 +50,18 @@ class Watchdog:
         """
         self._ensure_thread()
         token = next(self._tokens)
-        deadline = time.monotonic() + seconds
-        with self._lock:
-            self._armed[token] = (deadline, on_expire)
+        self._armed[token] = (time.monotonic() + seconds, on_expire)
         return token
 
     def disarm(self, token: int) -> bool:
         """Stop guarding; False if the deadline already fired (the response is not ours)."""
-        with self._lock:
-            return self._armed.pop(token, None) is not None
+        return self._armed.pop(token, None) is not None
 
     def _expired(self) -> list[Callable[[], None]]:
         now = time.monotonic()
-        with self._lock:
-            due = [token for token, (deadline, _) in self._armed.items() if deadline <= now]
-            return [self._armed.pop(token)[1] for token in due]
+        due = [token for token, (deadline, _) in list(self._armed.items()) if deadline <= now]
+        taken = (self._armed.pop(token, None) for token in due)  # a disarm may win the race
+        return [entry[1] for entry in taken if entry is not None]
 
     def _watch(self) -> None:
         while True:
