@@ -19,7 +19,7 @@ from urllib.parse import urljoin, urlsplit
 MAX_SERVICE_WORDS = 64
 FORMS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")
 _UCHAR = r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}"
-IRIREF = re.compile(rf"<(?:[^<>\"{{}}|^`\\\x00-\x20]|{_UCHAR})*>")
+IRIREF = re.compile(rf"<(?:[^<>\"{{}}|^`\\\x00-\x20]++|{_UCHAR})*+>")  # possessive: no backtracking
 STRING = re.compile(
     r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
     r'|"(?:[^"\\\n\r]|\\.)*"|\'(?:[^\'\\\n\r]|\\.)*\'',
@@ -66,11 +66,41 @@ def _iri_spans(code: str) -> list[tuple[int, str]]:
     return [(m.start(), m.group()) for m in IRIREF.finditer(code)] if "<" in code else []
 
 
+def _hashes_inside_iris(text: str, iris: list[tuple[int, str]]) -> bool:
+    """Whether every ``#`` of ``text`` lies inside one of the IRI spans (no comment starts)."""
+    spans = iter(iris)
+    start, end = -1, -1
+    position = text.find("#")
+    while position >= 0:
+        while end <= position:
+            span = next(spans, None)
+            if span is None:
+                return False
+            start, end = span[0], span[0] + len(span[1])
+        if position < start:
+            return False
+        position = text.find("#", position + 1)
+    return True
+
+
 def _segments(text: str) -> tuple[str, list[tuple[int, str]] | None]:
     """Blank out strings and comments (same length, spaces); return the code and the IRI spans
-    (None when the text has no strings or comments: ``_iri_spans`` finds them if needed)."""
-    if '"' not in text and "'" not in text and "#" not in text:
-        return text, None
+    (None when the text has no strings or comments: ``_iri_spans`` finds them if needed).
+
+    Without quotes, a text whose every ``#`` is inside an IRI (``owl#``, ``rdf-schema#``: most
+    queries) has no comment either; the IRIs are then found without the blanking pass.
+    """
+    if '"' not in text and "'" not in text:
+        if "#" not in text:
+            return text, None
+        iris = _iri_spans(text)
+        if _hashes_inside_iris(text, iris):
+            return text, iris
+    return _blanked(text)
+
+
+def _blanked(text: str) -> tuple[str, list[tuple[int, str]]]:
+    """The full pass: strings and comments blanked, IRI spans collected on the way."""
     iris: list[tuple[int, str]] = []
 
     def blank(match: re.Match[str]) -> str:
@@ -186,7 +216,7 @@ def inspect(
     if opening > max_nesting and max_depth(code) > max_nesting:
         raise QueryRefused(400, f"query nesting is deeper than the limit of {max_nesting}")
     services = []
-    if WORD.search(code):  # prefixes and bases only matter to resolve SERVICE targets
+    if _mentions_service(code):  # prefixes and bases only matter to resolve SERVICE targets
         iris = _iri_spans(code) if iris is None else iris
         prefixes: dict[str, list[str]] = {}
         for match in PREFIX_DECL.finditer(code):
@@ -197,6 +227,13 @@ def inspect(
                 check_service(iri, allowlist)
                 services.append(iri)
     return Inspection(_form(code), services)
+
+
+def _mentions_service(code: str) -> bool:
+    """Whether ``WORD`` occurs in ``code`` (for ASCII text, a plain substring test suffices)."""
+    if code.isascii():
+        return "service" in code.lower()
+    return WORD.search(code) is not None
 
 
 def _form(code: str) -> str | None:

@@ -5,10 +5,12 @@ The canary is a loopback listener that must receive zero connections whatever we
 
 from __future__ import annotations
 
+import random
+
 import pytest
 import requests
 
-from server.querytext import QueryRefused, inspect
+from server.querytext import QueryRefused, _blanked, _segments, inspect
 
 ALLOW = {"allowed.example"}
 
@@ -94,6 +96,8 @@ def test_allow_list_entry_with_port_does_not_allow_other_ports(endpoint: str, li
         "PREFIX service: <http://example.org/> SELECT * { ?s ?p ?o }",
         "SELECT * { ?s <http://example.org/service#a> <http://example.org/service/b> }",
         "SELECT * { SERVICE <http://allowed.example/sparql> { ?s ?p ?o } }",
+        "SELECT * { ?s a <http://www.w3.org/2002/07/owl#Class> } # SERVICE <http://127.0.0.1/>",
+        "SELECT * { ?s a <http://e/x#C> # SERVICE <http://127.0.0.1/>\n }",
     ],
 )
 def test_harmless_queries_pass_the_scan(query: str) -> None:
@@ -110,3 +114,33 @@ def test_nesting_deeper_than_the_limit_is_refused() -> None:
         inspect("SELECT * " + "{" * 300 + "}" * 300, set(), max_nesting=200)
     assert raised.value.status == 400
     inspect("SELECT * " + "{" * 150 + "}" * 150, set(), max_nesting=200)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT * { ?s a <http://www.w3.org/2002/07/owl#Class> SERVICE <http://127.0.0.1/> {} }",
+        "PREFIX owl: <http://www.w3.org/2002/07/owl#> SELECT * { SERVICE owl:x {} }",
+        "SELECT * { <x#y> ?p ?o } # c\n SERVICE <http://127.0.0.1/> {}",
+    ],
+)
+def test_service_after_iris_with_a_hash_is_still_seen(query: str) -> None:
+    """A ``#`` inside IRIs is no comment: the SERVICE clause after it must still be checked."""
+    with pytest.raises(QueryRefused) as raised:
+        inspect(query, ALLOW, "https://w3id.org/dlbio/")
+    assert raised.value.status == 403
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_quick_scan_agrees_with_the_full_pass(seed: int) -> None:
+    """Without quotes, ``_segments`` skips the blanking pass when every ``#`` is inside an IRI;
+    whatever it returns must equal that pass (same code, same IRI spans)."""
+    rng = random.Random(seed)
+    pieces = ["<http://a#b>", "<x#>", "#", " ", "\n", "SERVICE", "<", ">", "{", "a", "?s", ":",
+              "<http://e/>", "\\u0023", "|", "#>"]
+    for _ in range(4000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 14)))
+        code, iris = _segments(text)
+        full_code, full_iris = _blanked(text)
+        assert code == full_code, text
+        assert iris is None or iris == full_iris, text
