@@ -103,7 +103,10 @@ def _job(kg: KG, query: protocol.QueryRequest, choices: Choices, base_iri: str,
             writer.meta = _acceptable(choices.rdf, "rdf")
         else:
             writer.meta = _acceptable(choices.results, "results")
-        result.serialize(writer, writer.meta.format.oxigraph)
+        if isinstance(result, ox.QueryBoolean):  # a few bytes: no serializer writing into Python
+            writer.write(result.serialize(format=writer.meta.format.oxigraph))
+        else:
+            result.serialize(writer, writer.meta.format.oxigraph)
 
     return job
 
