@@ -182,8 +182,16 @@ def wrk(url: str, accept: str, seconds: int, connections: int) -> dict[str, floa
     }
 
 
-def floor_servers() -> list[Server]:
-    """The trivial WSGI app under each front with our worker settings (the Python ceiling)."""
+FLOOR_QUERIES = {  # the cold small queries each floor is measured on
+    "gunicorn-floor": ("property lookup",),
+    "granian-floor": ("property lookup",),
+    "granian-engine-floor": ("property lookup", "ASK"),
+}
+
+
+def floor_servers(dataset: Dataset) -> list[Server]:
+    """The floors (``floor.py``) with our worker settings: the trivial WSGI app under each front,
+    and the engine-only app under granian on ``dataset``."""
     from server.config import SETTINGS
     from server.serve import default_workers
 
@@ -195,14 +203,20 @@ def floor_servers() -> list[Server]:
                "--host", "127.0.0.1", "--port", str(rust), "--workers",
                str(default_workers("granian")), "--blocking-threads",
                str(SETTINGS["DLBIO_THREADS"][0]), "--log-level", "warning", "floor:app"]
-    return [Server("gunicorn-floor", gunicorn, sync), Server("granian-floor", granian, rust)]
+    engine = free_port()
+    granian_engine = [*granian[:granian.index("--port") + 1], str(engine),
+                      *granian[granian.index("--port") + 2:-1], "floor:engine_app"]
+    files = os.pathsep.join(str(path) for path in dataset.files)
+    return [Server("gunicorn-floor", gunicorn, sync), Server("granian-floor", granian, rust),
+            Server("granian-engine-floor", granian_engine, engine,
+                   env={"DLBIO_BENCH_FILES": files})]
 
 
 def bench_dataset(dataset: Dataset, tools: Path, seconds: int, connections: int) -> dict:
     """Start every server, then run each query against each server in turn (interleaved, so a
     change in background load hits all servers alike)."""
     queries = workload(dataset)
-    started = [*servers(dataset, tools), *floor_servers()]
+    started = [*servers(dataset, tools), *floor_servers(dataset)]
     results: dict[str, dict[str, dict[str, float]]] = {s.name: {} for s in started}
     load = [os.getloadavg()[0]]
     try:
@@ -211,7 +225,7 @@ def bench_dataset(dataset: Dataset, tools: Path, seconds: int, connections: int)
             server.start()
         for name, query, accept in queries:
             for server in started:
-                if server.name.endswith("-floor") and name != "property lookup":
+                if name not in FLOOR_QUERIES.get(server.name, (name,)):
                     continue
                 began = time.monotonic()
                 fetch(server.url, query, accept)  # warm-up (and fills our cache)

@@ -51,6 +51,14 @@ def table(run: dict) -> list[str]:
             lines += ["", f"Floor of the Python HTTP stack under {front} (a trivial WSGI app, same "
                       f"worker settings): {floor['rps']:,.0f} req/s = "
                       f"{_ratio(floor['rps'], native)} the native property lookup."]
+    engine = results.get("granian-engine-floor", {})
+    for name in ("property lookup", "ASK"):
+        if name in engine:
+            rps, ours = engine[name]["rps"], results["granian-cold"][name]["rps"]
+            lines += ["", f"Floor of Python + the engine under granian (a WSGI app that only runs "
+                      f"the query through pyoxigraph and returns its JSON; same worker settings), "
+                      f"{name}: {rps:,.0f} req/s = {_ratio(rps, results['native'][name]['rps'])} "
+                      f"native; granian cold reaches {_ratio(ours, rps)} of it."]
     low, high = run.get("load", [0, 0])
     lines += [f"Load average (1 min) at start/end of this dataset: {low:.1f} / {high:.1f}.",
               "", "Queries:", ""]
