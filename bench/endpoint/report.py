@@ -60,7 +60,7 @@ def table(run: dict) -> list[str]:
                       f"{name}: {rps:,.0f} req/s = {_ratio(rps, results['native'][name]['rps'])} "
                       f"native; granian cold reaches {_ratio(ours, rps)} of it."]
     low, high = run.get("load", [0, 0])
-    lines += [f"Load average (1 min) at start/end of this dataset: {low:.1f} / {high:.1f}.",
+    lines += ["", f"Load average (1 min) at start/end of this dataset: {low:.1f} / {high:.1f}.",
               "", "Queries:", ""]
     for name, query, accept in run["queries"]:
         lines.append(f"- **{name}** (`Accept: {accept}`): `{query}`")
