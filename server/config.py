@@ -50,6 +50,7 @@ SETTINGS: dict[str, tuple[Any, Callable[[Any], Any]]] = {
     "DLBIO_MAX_CLIENT_CONCURRENCY": (0, int),  # per remote address, all workers; 0: off
     "DLBIO_RELOAD_SECONDS": (1.0, float),  # how often a worker checks KG_DIR moved; 0: never
     "DLBIO_THREADS": (2, int),  # request threads per granian worker (queries in flight each)
+    "DLBIO_BATCH_SCHEDULING": (True, _as_bool),  # granian workers under SCHED_BATCH (Linux)
 }
 
 

@@ -1,7 +1,8 @@
 """The granian front: a Rust HTTP/1.1 server with keep-alive, adapted to a runaway-proof endpoint.
 
-Request threads get deep stacks (``request_thread_stacks``), and three changes to granian's
-process server, each tested in ``tests/endpoint/test_granian.py``:
+Request threads get deep stacks (``request_thread_stacks``), workers run under the batch
+scheduling policy (``batch_scheduling``), and three changes to granian's process server, each
+tested in ``tests/endpoint/test_granian.py``:
 
 - sockets: the master opens one SO_REUSEPORT socket per worker slot and keeps it, so the
   kernel spreads connections over the workers and a worker being replaced leaves its
@@ -38,6 +39,26 @@ def request_thread_stacks() -> None:
     current = os.environ.get("RUST_MIN_STACK", "")
     if not (current.isdigit() and int(current) >= REQUEST_STACK_BYTES):
         os.environ["RUST_MIN_STACK"] = str(REQUEST_STACK_BYTES)
+
+
+def batch_scheduling() -> bool:
+    """Put the calling thread, and every thread and process it starts later, under SCHED_BATCH.
+
+    A request thread answers through granian's ``response_bytes``, which wakes the worker's
+    runtime thread while the GIL is still held. Under the default policy the woken thread
+    preempts the caller on its CPU, and the worker's other request thread then waits for a GIL
+    whose holder is not running: py-spy put ~35% of the GIL-held time of a loaded worker inside
+    that call. Batch threads do not preempt on wake-up (they still share CPU time fairly and
+    are preempted at the end of their slice). Returns False where the policy is unavailable.
+    """
+    policy = getattr(os, "SCHED_BATCH", None)
+    if policy is None:
+        return False
+    try:
+        os.sched_setscheduler(0, policy, os.sched_param(0))
+    except OSError:  # refused (a sandbox's seccomp profile): the default policy stays
+        return False
+    return True
 
 
 class _KeepRespawning(dict):
@@ -186,6 +207,8 @@ def serve_granian(app: Flask, host: str, port: int, workers: int, threads: int) 
     from granian.constants import Interfaces
 
     _use_own_runner()
+    if app.config["DLBIO_BATCH_SCHEDULING"] and not batch_scheduling():
+        app.logger.warning("SCHED_BATCH is not available here: workers keep the default policy")
 
     server = _granian_server()(
         "server:create_app", address=host, port=port, interface=Interfaces.WSGI,

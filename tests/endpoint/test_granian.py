@@ -143,3 +143,24 @@ def test_longest_inline_queries_do_not_overflow_a_request_thread(tmp_path: Path)
             response = requests.post(f"{running.base}/sparql", data=query, timeout=30,
                                      headers={"Content-Type": "application/sparql-query"})
             assert response.status_code == 200
+
+
+def _worker_thread_policies(master: int) -> set[int]:
+    """The scheduling policy of every thread of every worker of ``master``."""
+    policies = set()
+    for pid in Path(f"/proc/{master}/task/{master}/children").read_text().split():
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            policies.add(os.sched_getscheduler(int(task.name)))
+    return policies
+
+
+@pytest.mark.parametrize(("setting", "policy"), [("true", "SCHED_BATCH"), ("false", "SCHED_OTHER")])
+def test_workers_run_under_the_configured_policy(tmp_path: Path, setting: str, policy: str) -> None:
+    """Every thread of every granian worker (request, runtime, watchdog) has the policy, so a
+    woken runtime thread cannot preempt a request thread holding the GIL."""
+    env = {"DLBIO_FRONT": "granian", "DLBIO_BATCH_SCHEDULING": setting}
+    with server_process(tmp_path, load=[str(FIXTURES / "protocol.trig")], workers=2,
+                        env=env) as running:
+        for _ in range(8):  # every worker has started its request threads
+            requests.get(f"{running.base}/sparql", params={"query": "ASK {}"}, timeout=10)
+        assert _worker_thread_policies(running.pid) == {getattr(os, policy)}
