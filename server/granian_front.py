@@ -23,7 +23,7 @@ from typing import Any
 
 from flask import Flask
 
-from server.retire import GRANIAN_HANDLE
+from server.retire import GRANIAN_HANDLE, draining
 
 REQUEST_STACK_BYTES = 64 * 1024 * 1024  # virtual; only the pages a query touches are committed
 
@@ -161,6 +161,13 @@ class _Body:
             close()
 
 
+def _with_close(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """``headers`` with ``Connection: close`` (once)."""
+    if any(name.lower() == "connection" for name, _ in headers):
+        return [(n, "close" if n.lower() == "connection" else v) for n, v in headers]
+    return [*headers, ("Connection", "close")]
+
+
 def wsgi_runner(app: Callable, script_name: str = "") -> Callable[[Any, dict], int]:
     """What granian calls for each request: the WSGI call of ``app``, answered on ``handle``.
 
@@ -168,7 +175,8 @@ def wsgi_runner(app: Callable, script_name: str = "") -> Callable[[Any, dict], i
     the whole process environment into every request, which costs time and shows the server's
     environment to the app). ``GRANIAN_HANDLE`` gives the app the handle itself, so that the
     watchdog can answer for a request thread stuck in the engine: ``response_bytes`` may be
-    called from any thread and only the first answer is sent.
+    called from any thread and only the first answer is sent. While the worker retires
+    (``server.retire.draining``) every response closes its connection.
     """
     base = {
         "SCRIPT_NAME": script_name, "SERVER_SOFTWARE": "Granian", "wsgi.errors": sys.stderr,
@@ -183,6 +191,8 @@ def wsgi_runner(app: Callable, script_name: str = "") -> Callable[[Any, dict], i
             environ["PATH_INFO"] = scope["PATH_INFO"][len(script_name):] or "/"
         start = _Start()
         body = app(environ, start)
+        if draining():  # this worker is retiring: the client must not reuse the connection
+            start.headers = _with_close(start.headers)
         if isinstance(body, list):
             handle.response_bytes(start.status, start.headers, b"".join(body))
         else:

@@ -149,7 +149,7 @@ def _guard(query: protocol.QueryRequest, environ: dict[str, Any], app: Flask) ->
         def expire() -> None:
             reply = error_reply(503, message, accept, closing)
             try:
-                retire("granian")  # stop accepting before the 503 leaves
+                retire("granian")  # drain, then stop accepting, before the 503 leaves
             finally:
                 handle.response_bytes(503, reply.headers + CORS_LIST, reply.body)
 
@@ -172,8 +172,8 @@ def _stop_process(environ: dict[str, Any], app: Flask) -> Callable[[], None] | N
     """Leave no runaway query behind: what to run once the 503 is sent (end this worker)."""
     if app.config["DLBIO_EXIT_ON_TIMEOUT"]:
         front = app.config.get("_FRONT", "gunicorn")
-        if front == "granian":  # stop accepting before the 503 goes out: the client's next
-            retire(front)  # request then reaches another worker, not this retiring one
+        if front == "granian":  # drain and stop accepting before the 503 goes out: the client's
+            retire(front)  # next request then reaches another worker, not this retiring one
             return None
         return lambda: retire(front)
     app.extensions["dlbio_executor"].abandon()

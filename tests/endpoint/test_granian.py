@@ -6,6 +6,7 @@ import errno
 import http.client
 import os
 import socket
+import threading
 import time
 from pathlib import Path
 
@@ -164,3 +165,56 @@ def test_workers_run_under_the_configured_policy(tmp_path: Path, setting: str, p
         for _ in range(8):  # every worker has started its request threads
             requests.get(f"{running.base}/sparql", params={"query": "ASK {}"}, timeout=10)
         assert _worker_thread_policies(running.pid) == {getattr(os, policy)}
+
+
+def _keep_asking(host: str, port: int, stop: threading.Event, answered: list[int],
+                 lost: list[str]) -> None:
+    """Send ASK {} over one kept-alive connection after another until ``stop``; a request the
+    server closed its connection on without answering goes to ``lost``."""
+    connection: http.client.HTTPConnection | None = None
+    while not stop.is_set():
+        if connection is None:
+            connection = http.client.HTTPConnection(host, port, timeout=10)
+        try:
+            connection.request("GET", "/sparql?query=ASK%20%7B%7D")
+            response = connection.getresponse()
+            response.read()
+            assert response.status == 200
+            answered.append(1)
+            if response.will_close:  # Connection: close, as a retiring worker says
+                connection.close()
+                connection = None
+        except (OSError, http.client.HTTPException) as exc:
+            lost.append(repr(exc))
+            connection.close()
+            connection = None
+    if connection is not None:
+        connection.close()
+
+
+def test_busy_kept_alive_connections_lose_no_request_when_workers_retire(
+        synthetic_nq: Path, tmp_path: Path) -> None:
+    """Clients keep querying over kept-alive connections while runaway queries make workers
+    retire: the retiring worker closes each busy connection after an answer (Connection: close)
+    before it stops, so no request is dropped unanswered."""
+    load = [str(FIXTURES / "protocol.trig"), str(synthetic_nq)]
+    env = {"DLBIO_FRONT": "granian"}
+    with server_process(tmp_path, load=load, workers=2, timeout=1, env=env) as running:
+        host, port = running.base.removeprefix("http://").split(":")
+        stop, answered, lost = threading.Event(), [], []
+        clients = [threading.Thread(target=_keep_asking, args=(host, int(port), stop, answered,
+                                                                lost)) for _ in range(6)]
+        for client in clients:
+            client.start()
+        try:
+            for _ in range(3):
+                response = requests.post(f"{running.base}/sparql", data={"query": RUNAWAY},
+                                         timeout=30)
+                assert response.status_code == 503
+                time.sleep(1.0)  # the retiring worker is gone and replaced
+        finally:
+            stop.set()
+            for client in clients:
+                client.join(timeout=30)
+        assert lost == []
+        assert len(answered) > 300
