@@ -203,6 +203,8 @@ def floor_servers(dataset: Dataset) -> list[Server]:
                "--host", "127.0.0.1", "--port", str(rust), "--workers",
                str(default_workers("granian")), "--blocking-threads",
                str(SETTINGS["DLBIO_THREADS"][0]), "--log-level", "warning", "floor:app"]
+    if SETTINGS["DLBIO_BATCH_SCHEDULING"][0] and shutil.which("chrt"):  # our workers' policy
+        granian = ["chrt", "--batch", "0", *granian]
     engine = free_port()
     granian_engine = [*granian[:granian.index("--port") + 1], str(engine),
                       *granian[granian.index("--port") + 2:-1], "floor:engine_app"]
