@@ -47,7 +47,7 @@ def batch_scheduling() -> bool:
     A request thread answers through granian's ``response_bytes``, which wakes the worker's
     runtime thread while the GIL is still held. Under the default policy the woken thread
     preempts the caller on its CPU, and the worker's other request thread then waits for a GIL
-    whose holder is not running: py-spy put ~35% of the GIL-held time of a loaded worker inside
+    whose holder is not running: py-spy put ~32% of the GIL-held time of a loaded worker inside
     that call. Batch threads do not preempt on wake-up (they still share CPU time fairly and
     are preempted at the end of their slice). Returns False where the policy is unavailable.
     """
