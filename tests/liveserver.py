@@ -37,6 +37,11 @@ def _wait_until_up(base: str, process: subprocess.Popen, log: Path, deadline: fl
     raise RuntimeError(f"server did not come up: {log.read_text()}")
 
 
+def worker_pids(master: int) -> list[str]:
+    """The process ids of ``master``'s children (the server's workers), from /proc."""
+    return Path(f"/proc/{master}/task/{master}/children").read_text().split()
+
+
 @dataclass(frozen=True)
 class ServerProcess:
     """A running server: its base URL, its master's process id and its front."""

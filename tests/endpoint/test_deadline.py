@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 import requests
 from flask import Flask
+from liveserver import worker_pids
 
 from tests.endpoint.conftest import QUERY_TIMEOUT, SYNTHETIC_GRAPH, RunningServer
 
@@ -27,7 +28,7 @@ TICKS = os.sysconf("SC_CLK_TCK")
 
 def worker_cpu_seconds(master: int) -> float:
     """CPU time used so far by the gunicorn workers (the master's child processes)."""
-    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    children = worker_pids(master)
     total = 0
     for pid in children:
         try:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 import requests
-from liveserver import ServerProcess, server_process
+from liveserver import ServerProcess, server_process, worker_pids
 
 from server.granian_front import listening_sockets
 from server.sparql import INLINE_MAX_CHARS
@@ -64,7 +64,7 @@ def _established_per_worker(master: int, port: int) -> dict[int, int]:
             if fields[1].endswith(local) and fields[3] == "01":  # 01: ESTABLISHED
                 inodes.add(fields[9])
     counts = {}
-    for pid in Path(f"/proc/{master}/task/{master}/children").read_text().split():
+    for pid in worker_pids(master):
         links = [os.readlink(fd) for fd in Path(f"/proc/{pid}/fd").iterdir()]
         counts[int(pid)] = sum(link[8:-1] in inodes for link in links if link.startswith("socket:"))
     return counts
@@ -149,7 +149,7 @@ def test_longest_inline_queries_do_not_overflow_a_request_thread(tmp_path: Path)
 def _worker_thread_policies(master: int) -> set[int]:
     """The scheduling policy of every thread of every worker of ``master``."""
     policies = set()
-    for pid in Path(f"/proc/{master}/task/{master}/children").read_text().split():
+    for pid in worker_pids(master):
         for task in Path(f"/proc/{pid}/task").iterdir():
             policies.add(os.sched_getscheduler(int(task.name)))
     return policies

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import requests
 from flask.testing import FlaskClient
+from liveserver import worker_pids
 
 from server import create_app
 from tests.endpoint.conftest import (
@@ -119,7 +120,7 @@ def test_full_construct_is_streamed_with_flat_memory(running_server: RunningServ
 def max_worker_rss(master: int) -> int:
     """The largest resident set size (bytes) among the gunicorn workers."""
     sizes = []
-    for pid in Path(f"/proc/{master}/task/{master}/children").read_text().split():
+    for pid in worker_pids(master):
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
             if line.startswith("VmRSS:"):
                 sizes.append(int(line.split()[1]) * 1024)
