@@ -93,6 +93,33 @@ def _fill(store: ox.Store, path: Path, data: bytes) -> None:
         raise KGError(f"{path.name} is not valid RDF: {exc}") from exc
 
 
+def predicate_major(loaded: ox.Store) -> ox.Store:
+    """A copy of ``loaded`` whose quads were inserted one predicate after another.
+
+    pyoxigraph's in-memory store threads each quad on a list per subject, predicate, object
+    and graph, and allocates the quads in insertion order. Most patterns are answered by
+    walking the list of their bound predicate; inserted predicate by predicate, that list's
+    nodes lie next to each other in memory instead of being scattered across the whole heap
+    (measured in ``bench/endpoint/README.md``: GROUP BY over the 200k graph's ``rdf:type``
+    triples ran at twice the throughput). Quads, blank nodes and named graphs (empty ones too)
+    are kept as they are. The copy is made store to store, so loading needs no Python list of
+    the whole graph.
+    """
+    store = ox.Store()
+    for graph in loaded.named_graphs():
+        store.add_graph(graph)
+    for predicate in sorted(_predicates(loaded), key=lambda node: node.value):
+        store.extend(loaded.quads_for_pattern(None, predicate, None))
+    return store
+
+
+def _predicates(store: ox.Store) -> set[ox.NamedNode]:
+    rows = store.query(
+        "SELECT DISTINCT ?p { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }"
+    )
+    return {row[0] for row in rows}
+
+
 def _summary(store: ox.Store) -> tuple[int, list[str]]:
     """The number of triples in the default graph and the sorted named graph IRIs."""
     graphs = sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
@@ -111,6 +138,7 @@ def load_files(paths: list[str]) -> KG:
         data = _read(path)
         digest.update(data)
         _fill(store, path, data)
+    store = predicate_major(store)
     triples, graphs = _summary(store)
     return KG(version=digest.hexdigest()[:16], triples=triples, named_graphs=graphs, _store=store)
 
@@ -167,6 +195,7 @@ def load_release(kg_dir: str, mode: str = "memory", generation: int = 0) -> KG:
     for name in ("dlbio.nt", "void.ttl"):
         if (root / name).is_file():
             _fill(store, root / name, _read(root / name))
+    store = predicate_major(store)
     triples, graphs = _summary(store)
     return KG(version, triples, void_ttl, graphs, _store=store, release=str(root),
               generation=generation)

@@ -11,7 +11,7 @@ import pytest
 
 from server import create_app
 from server.config import load_settings
-from server.store import KGError
+from server.store import KGError, load_files, predicate_major
 
 NT = "<http://example.org/m1> <http://www.w3.org/2000/01/rdf-schema#label> \"Method one\" .\n"
 VOID_TTL = (
@@ -109,6 +109,41 @@ def test_bad_load_file_is_a_clear_error(tmp_path: Path, text: str | None, messag
         path.write_text(text, encoding="utf-8")
     with pytest.raises(KGError, match=message):
         create_app({"DLBIO_LOAD": [str(path)]})
+
+
+INTERLEAVED_TRIG = """@prefix ex: <http://example.org/> .
+ex:a ex:name "a" ; ex:kind ex:K ; ex:link _:x .
+_:x ex:name "x" ; ex:kind ex:K .
+ex:b ex:name "b" ; ex:kind ex:L ; ex:link ex:a .
+ex:g { ex:a ex:name "in g" ; ex:link _:y . _:y ex:kind ex:K }
+ex:empty { }
+"""
+
+
+def predicate_runs(store: ox.Store) -> list[str]:
+    """The predicates in the store's own iteration (insertion) order, one entry per run."""
+    runs: list[str] = []
+    for quad in store:
+        if not runs or runs[-1] != quad.predicate.value:
+            runs.append(quad.predicate.value)
+    return runs
+
+
+def test_loaded_quads_are_stored_one_predicate_after_another(tmp_path: Path) -> None:
+    as_loaded = ox.Store()
+    as_loaded.load(INTERLEAVED_TRIG.encode(), format=ox.RdfFormat.TRIG)
+    as_loaded.add_graph(ox.NamedNode("http://example.org/declared"))
+    assert len(predicate_runs(as_loaded)) > 3  # the fixture interleaves its predicates
+    copy = predicate_major(as_loaded)
+    assert set(copy) == set(as_loaded)  # same quads, same blank nodes, same graphs
+    assert set(copy.named_graphs()) == set(as_loaded.named_graphs())
+    runs = predicate_runs(copy)
+    assert len(runs) == len(set(runs)) == 3
+    path = tmp_path / "data.trig"
+    path.write_text(INTERLEAVED_TRIG, encoding="utf-8")
+    served = load_files([str(path)]).store
+    assert len(predicate_runs(served)) == 3 and len(served) == len(as_loaded)
+    assert ox.NamedNode("http://example.org/g") in set(served.named_graphs())
 
 
 def test_settings_layer_defaults_environment_and_overrides() -> None:
