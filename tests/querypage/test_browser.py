@@ -90,7 +90,7 @@ def test_pick_run_follow_download_and_share(page: Page, served: str, tmp_path: P
     assert page.get_by_text("The editor assets are not built").count() == 0
     assert "Ctrl+Enter" in page.locator("#editor-help").inner_text()
     page.locator("#query-label").click()
-    assert page.locator(".cm-editor.cm-focused").count() == 1
+    page.locator(".cm-editor.cm-focused").wait_for()  # CodeMirror marks focus asynchronously
     assert not page.locator("#result-format").is_visible()  # the plain form's extra
 
     page.get_by_label("Example query").select_option(label=EXAMPLE.header["title"])
@@ -159,7 +159,7 @@ def test_syntax_error_shows_the_parser_message(page: Page) -> None:
     assert page.locator("table.results").count() == 0
     assert page.locator("#result-tools").is_hidden()  # no views or downloads of nothing
     alert.get_by_role("button", name=re.compile(r"^Go to line 1, column \d+$")).click()
-    assert page.locator(".cm-editor.cm-focused").count() == 1
+    page.locator(".cm-editor.cm-focused").wait_for()  # CodeMirror marks focus asynchronously
 
 
 def test_timeout_is_explained(page: Page) -> None:
