@@ -14,6 +14,7 @@ import os
 import stat
 import threading
 import time
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -86,11 +87,15 @@ def _read(path: Path) -> bytes:
     return gzip.decompress(data) if path.suffix == ".gz" else data
 
 
-def _fill(store: ox.Store, path: Path, data: bytes) -> None:
-    try:
-        store.load(data, format=rdf_format(path), base_iri=path.resolve().as_uri())
-    except SyntaxError as exc:
-        raise KGError(f"{path.name} is not valid RDF: {exc}") from exc
+def _memory_store(sources: Iterable[tuple[Path, bytes]]) -> ox.Store:
+    """An in-memory store of the RDF ``sources`` (path, content), laid out by ``predicate_major``."""
+    scratch = ox.Store()
+    for path, data in sources:
+        try:
+            scratch.load(data, format=rdf_format(path), base_iri=path.resolve().as_uri())
+        except SyntaxError as exc:
+            raise KGError(f"{path.name} is not valid RDF: {exc}") from exc
+    return predicate_major(scratch)
 
 
 def predicate_major(loaded: ox.Store) -> ox.Store:
@@ -115,9 +120,7 @@ def predicate_major(loaded: ox.Store) -> ox.Store:
 
 
 def _predicates(store: ox.Store) -> set[ox.NamedNode]:
-    rows = store.query(
-        "SELECT DISTINCT ?p { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }"
-    )
+    rows = store.query("SELECT DISTINCT ?p { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }")
     return {row[0] for row in rows}
 
 
@@ -133,13 +136,16 @@ def load_files(paths: list[str]) -> KG:
 
     The version is derived from the files' content, so it changes when any file changes.
     """
-    store, digest = ox.Store(), hashlib.sha256()
-    for name in paths:
-        path = Path(name)
-        data = _read(path)
-        digest.update(data)
-        _fill(store, path, data)
-    store = predicate_major(store)
+    digest = hashlib.sha256()
+
+    def contents() -> Iterator[tuple[Path, bytes]]:
+        for name in paths:
+            path = Path(name)
+            data = _read(path)
+            digest.update(data)
+            yield path, data
+
+    store = _memory_store(contents())
     triples, graphs = _summary(store)
     return KG(version=digest.hexdigest()[:16], triples=triples, named_graphs=graphs, _store=store)
 
@@ -192,11 +198,8 @@ def load_release(kg_dir: str, mode: str = "memory", generation: int = 0) -> KG:
                   release=str(root), generation=generation)
     if mode != "memory":
         raise KGError(f"DLBIO_STORE must be 'memory' or 'disk', not {mode!r}")
-    store = ox.Store()
-    for name in ("dlbio.nt", "void.ttl"):
-        if (root / name).is_file():
-            _fill(store, root / name, _read(root / name))
-    store = predicate_major(store)
+    files = [root / name for name in ("dlbio.nt", "void.ttl") if (root / name).is_file()]
+    store = _memory_store((path, _read(path)) for path in files)
     triples, graphs = _summary(store)
     return KG(version, triples, void_ttl, graphs, _store=store, release=str(root),
               generation=generation)
