@@ -12,17 +12,16 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import click
-from rich.console import Console
 from rich.table import Table
 
+from kg.console import messages as console
+from kg.console import results as out
 from kg.errors import BuildFailed, DataInvalid
 from kg.export_cli import export
 from kg.import_cli import import_list
 from kg.namespaces import compact
 from kg.paths import Paths, default_paths
 
-console = Console(stderr=True, highlight=False)
-out = Console(highlight=False, soft_wrap=True)
 EXIT_INVALID = 1
 EXIT_USAGE = 2
 
@@ -207,8 +206,16 @@ def serve(
 
     kg_dir = None if load else str(_paths(build_dir=build_dir).current)
     try:
-        run(host=host, port=port, workers=workers, load=load, kg_dir=kg_dir, timeout=timeout,
-            front=front, threads=threads)
+        run(
+            host=host,
+            port=port,
+            workers=workers,
+            load=load,
+            kg_dir=kg_dir,
+            timeout=timeout,
+            front=front,
+            threads=threads,
+        )
     except KGError as exc:
         raise click.UsageError(str(exc)) from exc
 

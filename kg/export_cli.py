@@ -6,12 +6,10 @@ import sys
 from pathlib import Path
 
 import click
-from rich.console import Console
 
+from kg.console import messages as console
 from kg.export_biotools import export as export_biotools
 from kg.paths import default_paths
-
-console = Console(stderr=True, highlight=False)
 
 
 @click.group("export")
