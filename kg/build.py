@@ -24,6 +24,7 @@ from kg.dumps import DumpFile, ntriples_bytes, sort_triples, write_dumps
 from kg.edam import EDAM_VERSION, ancestry
 from kg.errors import BuildFailed
 from kg.examples import ExampleError, example_triples
+from kg.history import merge_history
 from kg.namespaces import EDAM, PREFIXES
 from kg.paths import Paths
 from kg.records import Record, read_all
@@ -56,7 +57,7 @@ def load_and_validate(
     records = read_all(paths.data, paths.parse_cache)
     step(f"Validating {len(records)} records")
     validate(records, artifacts)
-    return records, artifacts
+    return merge_history(records), artifacts
 
 
 def query_examples(queries: Path | None) -> list[Triple]:

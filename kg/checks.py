@@ -7,7 +7,7 @@ from typing import Any
 
 from kg.edam import load_edam
 from kg.errors import DataProblem
-from kg.identifiers import derive_ids
+from kg.identifiers import derive_ids, supplement_doi
 from kg.records import Record, by_class
 
 #: Slot name → EDAM branches its values may come from.
@@ -72,8 +72,9 @@ def check_edam(records: list[Record]) -> list[DataProblem]:
     return problems
 
 
-def _link_ids(record: Record) -> dict[str, dict[str, int]]:
-    """Identifiers derivable from the record's links: field → {value: link index}."""
+def _link_ids(record: Record, supplements: list[str] = ()) -> dict[str, dict[str, int]]:
+    """Identifiers derivable from the record's links: field → {value: link index}; plus the DOIs
+    of ``supplements`` (its methods' links to the paper's supplement, index -1)."""
     found: dict[str, dict[str, int]] = {field: {} for field in (*ID_FIELDS, "github")}
     for i, link in enumerate(record.data.get("links") or []):
         ids = derive_ids(link["url"])
@@ -81,18 +82,23 @@ def _link_ids(record: Record) -> dict[str, dict[str, int]]:
             value = getattr(ids, field)
             if value:
                 found[field].setdefault(value, i)
+    for url in supplements:
+        doi = supplement_doi(url)
+        if doi:
+            found["doi"].setdefault(doi, -1)
     return found
 
 
-def _paper_id_problems(record: Record) -> Iterator[DataProblem]:
-    derivable = _link_ids(record)
+def _paper_id_problems(record: Record, supplements: list[str]) -> Iterator[DataProblem]:
+    derivable = _link_ids(record, supplements)
     for field in ID_FIELDS:
         stored, options = record.data.get(field), derivable[field]
         if stored and stored not in options:
             yield record.problem(field, f"{stored} is not derivable from the record's links")
         elif not stored and options:
             value, index = next(iter(options.items()))
-            yield record.problem(field, f"missing: links[{index}] gives {value}")
+            where = f"links[{index}]" if index >= 0 else "a supplement link of its method"
+            yield record.problem(field, f"missing: {where} gives {value}")
 
 
 def _method_link_problems(record: Record) -> Iterator[DataProblem]:
@@ -102,8 +108,11 @@ def _method_link_problems(record: Record) -> Iterator[DataProblem]:
         if link["kind"] in PUBLICATION_KINDS:
             yield record.problem(f"links[{i}].kind", "publication links belong on the Paper record")
     repos = record.data.get("code_repositories") or []
+    addresses = {url.split("#", 1)[0] for url in urls}
     for i, repo in enumerate(repos):
-        if repo["url"] not in urls:
+        if "#" in repo["url"]:
+            yield record.problem(f"code_repositories[{i}].url", "a repository's URL has no #fragment")
+        elif repo["url"] not in addresses:
             yield record.problem(f"code_repositories[{i}].url", "not one of the method's links")
         derived = derive_ids(repo["url"]).github
         if repo.get("github") != derived:
@@ -118,7 +127,15 @@ def _method_link_problems(record: Record) -> Iterator[DataProblem]:
 
 def check_identifiers(records: list[Record]) -> list[DataProblem]:
     """Stored identifiers are exactly those derivable from the record's own links."""
-    problems = [p for r in by_class(records, "Paper", "Review") for p in _paper_id_problems(r)]
+    supplements: dict[str, list[str]] = {}
+    for method in by_class(records, "Method", "Resource"):
+        urls = [link["url"] for link in method.data.get("links") or []]
+        supplements.setdefault(method.data.get("paper", ""), []).extend(urls)
+    problems = [
+        p
+        for r in by_class(records, "Paper", "Review")
+        for p in _paper_id_problems(r, supplements.get(r.data.get("id", ""), []))
+    ]
     problems += [p for r in by_class(records, "Method") for p in _method_link_problems(r)]
     return problems
 
@@ -144,4 +161,23 @@ def check_method_rules(records: list[Record]) -> list[DataProblem]:
     anchors = {
         r.data["anchor"]: r.data["id"] for r in by_class(records, "Subfield") if "anchor" in r.data
     }
-    return [p for r in by_class(records, "Method") for p in _method_rule_problems(r, anchors)]
+    entries = by_class(records, "Method", "Resource")
+    return [p for r in entries for p in _method_rule_problems(r, anchors)]
+
+
+def check_relations(records: list[Record]) -> list[DataProblem]:
+    """Each relation points at another method, once per kind and target."""
+    methods = {r.data["id"] for r in by_class(records, "Method")}
+    problems = []
+    for record in by_class(records, "Method"):
+        seen = set()
+        for i, relation in enumerate(record.data.get("relations") or []):
+            target, key = relation["target"], (relation["relation"], relation["target"])
+            if target not in methods:
+                problems.append(record.problem(f"relations[{i}].target", f"no method {target}"))
+            elif target == record.data["id"]:
+                problems.append(record.problem(f"relations[{i}].target", "a method's own id"))
+            elif key in seen:
+                problems.append(record.problem(f"relations[{i}]", "the same relation twice"))
+            seen.add(key)
+    return problems

@@ -26,7 +26,12 @@ SKOS = PREFIXES["skos"]
 XSD = PREFIXES["xsd"]
 IRI_RANGES = {"uri", "uriorcurie", "WebUrl"}
 #: Fragment name of inlined objects without their own ID, by slot.
-FRAGMENTS = {"links": "link", "listed_in": "listing", "cross_references": "xref"}
+FRAGMENTS = {
+    "links": "link",
+    "listed_in": "listing",
+    "cross_references": "xref",
+    "relations": "relation",
+}
 
 
 def _literal(value: Any, range_: str) -> Literal:
@@ -34,6 +39,8 @@ def _literal(value: Any, range_: str) -> Literal:
         return Literal(str(value).lower(), datatype=NamedNode(XSD + "boolean"))
     if isinstance(value, int) or range_ == "integer":
         return Literal(str(value), datatype=NamedNode(XSD + "integer"))
+    if range_ == "datetime":
+        return Literal(str(value), datatype=NamedNode(XSD + "dateTime"))
     return Literal(str(value))
 
 
@@ -85,7 +92,7 @@ class Converter:
 
     def record_triples(self, record: Record) -> Iterator[Triple]:
         """All triples of one curated record (including its inlined objects)."""
-        data = _with_implied_values(record)
+        data = _with_implied_values(record, self.artifacts.relation_chains)
         yield from self._node_triples(NamedNode(expand(data["id"])), record.cls, data)
 
     def triples(self, records: Iterable[Record]) -> Iterator[Triple]:
@@ -95,18 +102,37 @@ class Converter:
         yield from scheme_triples()
 
 
-def _with_implied_values(record: Record) -> dict[str, Any]:
+def _with_implied_values(record: Record, chains: dict[str, list[str]]) -> dict[str, Any]:
     """The record's data plus values the build fills in (never stored in data/)."""
     data = dict(record.data)
     if record.cls in ("Paper", "Review") and "name" not in data:
         data["name"] = data["title"]
-    if "listed_in" in data and "source" in data:
-        data["listed_in"] = [{**p, "entity": data["source"]} for p in data["listed_in"]]
+    listing = data.get("last_listed", data.get("source"))
+    if "listed_in" in data and listing:
+        data["listed_in"] = [{**p, "entity": listing} for p in data["listed_in"]]
+    if data.get("relations"):
+        data |= _relation_values(data["relations"], data.get("last_listed"), chains)
     if record.cls in SCHEMES:
         data["in_scheme"] = SCHEMES[record.cls]
         if not data.get("broader"):
             data["top_concept_of"] = SCHEMES[record.cls]
     return data
+
+
+def _relation_values(
+    relations: list[dict[str, Any]], read_from: str | None, chains: dict[str, list[str]]
+) -> dict[str, Any]:
+    """Relations with ``stated`` and ``read_from`` filled in, and the direct edges of each
+    relation under its property and every broader one (so ``schema:isBasedOn+`` finds them all)."""
+    filled = [{"stated": True, **r} | ({"read_from": read_from} if read_from else {})
+              for r in relations]  # fmt: skip
+    direct: dict[str, list[str]] = {}
+    for relation in relations:
+        for slot in chains[relation["relation"]]:
+            targets = direct.setdefault(slot, [])
+            if relation["target"] not in targets:
+                targets.append(relation["target"])
+    return {"relations": filled, **direct}
 
 
 SCHEME_LABELS = {

@@ -5,14 +5,16 @@ stored identifier is always the one derivable from the record's links.
 
 Everything here is exact by construction: an identifier is derived only where the URL literally
 carries it (a DOI in the path or query, a bioRxiv number, an arXiv ID, a PubMed ID, a GitHub
-``owner/name``). Nothing is looked up and nothing is guessed; legacy HighWire URLs
-(``bioinformatics.oxfordjournals.org/content/32/12/i121.full``), ACM ``citation.cfm?id=…`` or
+``owner/name``). Nothing is looked up and nothing is guessed; HighWire URLs that
+name a volume and page (``bioinformatics.oxfordjournals.org/content/32/12/i121.full``), ACM ``citation.cfm?id=…`` or
 OpenReview links give no DOI.
 
 >>> derive_ids("http://www.nature.com/nbt/journal/v33/n8/full/nbt.3300.html").doi
 '10.1038/nbt.3300'
 >>> derive_ids("https://arxiv.org/pdf/1611.05777v2.pdf").arxiv
 '1611.05777'
+>>> derive_ids("http://nar.oxfordjournals.org/content/early/2014/11/05/nar.gku1058.full").doi
+'10.1093/nar/gku1058'
 >>> link_kind("github1", "https://www.github.com/calico/basenji")
 'code'
 """
@@ -29,6 +31,12 @@ _BIORXIV_NUM_RE = re.compile(r"^(\d{6})(?:v\d+)?(?:\.\S*)?$")
 _BIORXIV_DATED_RE = re.compile(r"^(\d{4}\.\d{2}\.\d{2}\.\d{6})(?:v\d+)?(?:\.\S*)?$")
 _NATURE_LEGACY_RE = re.compile(r"/(?:full|abs|pdf)/([A-Za-z0-9.\-]+?)\.(?:html|pdf)$")
 _PMID_RE = re.compile(r"^[1-9]\d{0,8}$")
+# OUP's HighWire sites (``nar.oxfordjournals.org``) name an article ``<journal>.<article id>``,
+# its DOI being ``10.1093/<journal>/<article id>`` (``nar.gku1058`` is ``10.1093/nar/gku1058``).
+_OUP_LEGACY_RE = re.compile(r"^([a-z]+)\.([a-z]+\d+)(?:\.(?:full|abstract|pdf))?$")
+# Cold Spring Harbor (Genome Research) article IDs ``gr.NNNNNN.YYY`` are their DOI suffixes
+# under 10.1101, also in supplement folders (``suppl/…/gr.224964.117.DC1/``).
+_CSHL_ARTICLE_RE = re.compile(r"^(gr\.\d{6}\.\d{3})(?:\.DC\d+|\.full|\.abstract|\.pdf)?$")
 _GITHUB_RESERVED_RE = re.compile(
     "orgs|topics|features|marketplace|settings|sponsors|about|collections|trending|apps|search"
     "|explore|login|join|site|pricing|notifications",
@@ -119,6 +127,10 @@ def _doi(url: str) -> str | None:
         return _biorxiv_doi(segments)
     if _host_is(host, "nature.com"):
         return _nature_doi(url, segments)
+    if host.endswith(".oxfordjournals.org") and segments:
+        return _oup_legacy_doi(host, segments[-1])
+    if host == "genome.cshlp.org" and "suppl" not in segments:
+        return cshl_doi(segments)
     if _host_is(host, "plos.org"):
         ids = parse_qs(urlsplit(url.strip()).query).get("id", [])
         return ids[0] if ids and DOI_RE.match(ids[0]) else None
@@ -126,6 +138,36 @@ def _doi(url: str) -> str | None:
         if _host_is(host, domain):
             return _doi_after_prefix(segments, suffix_len)
     return None
+
+
+def _oup_legacy_doi(host: str, last: str) -> str | None:
+    """``10.1093/nar/gku1058`` from ``nar.oxfordjournals.org/…/nar.gku1058.full``."""
+    m = _OUP_LEGACY_RE.match(last)
+    journal = host.removesuffix(".oxfordjournals.org")
+    return f"10.1093/{m.group(1)}/{m.group(2)}" if m and m.group(1) == journal else None
+
+
+def cshl_doi(segments: list[str]) -> str | None:
+    """Genome Research DOI from a path segment ``gr.NNNNNN.YYY`` (``10.1101/gr.224964.117``)."""
+    for seg in segments:
+        m = _CSHL_ARTICLE_RE.match(seg)
+        if m:
+            return f"10.1101/{m.group(1)}"
+    return None
+
+
+def supplement_doi(url: str) -> str | None:
+    """The DOI of the article whose supplement ``url`` is (Genome Research ``content/suppl/``).
+
+    Such a link sits on the method (it is code), but the DOI it carries is its paper's.
+
+    >>> supplement_doi("http://genome.cshlp.org/content/suppl/2017/11/02/gr.224964.117.DC1/code.tar.gz")
+    '10.1101/gr.224964.117'
+    """
+    segments = _segments(url)
+    if _host(url) != "genome.cshlp.org" or "suppl" not in segments:
+        return None
+    return cshl_doi(segments)
 
 
 def _arxiv(url: str) -> str | None:

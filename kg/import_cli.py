@@ -18,14 +18,21 @@ import json
 from pathlib import Path
 
 import click
+import yaml
 from rich.console import Console
 from rich.table import Table
 
 from kg import importer
 from kg.importer import Report
+from kg.importer_drafts import Dumper
+from kg.importer_history import HistoryReport, VersionsError, import_history, read_versions
 from kg.paths import default_paths
 
 EXIT_PROBLEMS = 1
+OWNED_HEADER = (
+    "# Written by `dlbio import-list VERSIONS_DIR` from every version of the list; do not edit:\n"
+    "# rerun the import. The build checks it against the records and merges it into them.\n"
+)
 
 
 def _table(title: str, columns: list[str], rows: list[list[str]]) -> Table:
@@ -73,14 +80,62 @@ def show(report: Report, console: Console) -> None:
             console.print(_table(title, columns, rows))
 
 
+def show_history(report: HistoryReport, console: Console) -> None:
+    """Print the history report: counts, then entries with no record and records never listed."""
+    counts = ["versions", "entries seen", "matched", "lost", "never listed", "unparseable lines"]
+    numbers = [report.versions, report.seen, len(report.matched), len(report.lost),
+               len(report.unlisted), report.problems]  # fmt: skip
+    console.print(_table("import-list: every version", counts, [[str(n) for n in numbers]]))
+    data = report.as_json()
+    if data["lost"]:
+        rows = [[x["title"], x["first"], x["last"]] for x in data["lost"]]
+        console.print(_table("Entries with no record (lost)", ["title", "first", "last"], rows))
+    if data["never_listed"]:
+        rows = [[x["id"], x["file"], x["title"]] for x in data["never_listed"]]
+        console.print(_table("Records no version lists", ["record", "file", "title"], rows))
+
+
+def write_owned(files: dict[str, list], into: Path) -> list[str]:
+    """Write the importer's own files (``versions.yaml``, ``history.yaml``) whole; return names."""
+    for name, records in files.items():
+        body = yaml.dump(records, Dumper=Dumper, sort_keys=False, allow_unicode=True, width=2**16)
+        (into / name).write_text(OWNED_HEADER + body, encoding="utf-8")
+    return list(files)
+
+
+def _read_list(list_file: Path) -> str:
+    try:
+        return list_file.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise click.BadParameter(f"not UTF-8: {exc.reason}", param_hint="LIST") from exc
+
+
+def _import_versions(folder: Path, into: Path, dry_run: bool) -> tuple[Path, dict]:
+    """History over every version: show it, write the importer's files; the newest version's path."""
+    try:
+        history, files = import_history(folder, into)
+        newest = read_versions(folder)[-1].file
+    except VersionsError as exc:
+        raise click.BadParameter(str(exc), param_hint="LIST") from exc
+    except importer.FolderError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        raise SystemExit(EXIT_PROBLEMS) from exc
+    show_history(history, Console(highlight=False))
+    written = [] if dry_run else write_owned(files, into)
+    if written:
+        click.echo(f"Listing history written to {', '.join(str(into / n) for n in written)}")
+    click.echo(f"Newest version: {newest.name}")
+    return newest, history.as_json()
+
+
 @click.command("import-list")
-@click.argument("list_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("list_file", metavar="LIST", type=click.Path(exists=True, path_type=Path))
 @click.option(
     "--into",
     type=click.Path(file_okay=False, path_type=Path),
     help="Data folder to compare with and write drafts to (default: data/, or DLBIO_DATA_DIR).",
 )
-@click.option("--dry-run", is_flag=True, help="Report only; write no drafts.")
+@click.option("--dry-run", is_flag=True, help="Report only; write no drafts and no history.")
 @click.option(
     "--report",
     "report_file",
@@ -90,12 +145,17 @@ def show(report: Report, console: Console) -> None:
 def import_list(
     list_file: Path, into: Path | None, dry_run: bool, report_file: Path | None
 ) -> None:
-    """Compare LIST_FILE with the data folder: report new, changed and missing entries."""
+    """Compare LIST (a list file, or a folder of versions with versions.tsv) with the data folder.
+
+    For a folder, every version is read: the listing history of each entry is written to
+    versions.yaml and history.yaml of the data folder, and the newest version is then compared
+    as a single list would be.
+    """
     into = into or default_paths().data
-    try:
-        text = list_file.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise click.BadParameter(f"not UTF-8: {exc.reason}", param_hint="LIST_FILE") from exc
+    history = None
+    if list_file.is_dir():
+        list_file, history = _import_versions(list_file, into, dry_run)
+    text = _read_list(list_file)
     try:
         report = importer.import_list(text, into, list_file.stem)
     except importer.FolderError as exc:
@@ -107,6 +167,7 @@ def import_list(
                else "Dry run: nothing written.")  # fmt: skip
     if report_file:
         data = report.as_json() | {"list": str(list_file), "into": str(into), "written": written}
+        data |= {"history": history} if history else {}
         report_file.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
     if report.problems:
         raise SystemExit(EXIT_PROBLEMS)

@@ -24,10 +24,20 @@ from kg.identifiers import derive_ids, label_kind
 from kg.importer_drafts import Draft, plan_drafts
 from kg.listparse import Entry, Link, ParsedList, Problem, normalise_title, parse_list, split_date
 
-RECORD_FILES = ("dataset.yaml", "subfields.yaml", "papers.yaml", "reviews.yaml", "methods.yaml")
+RECORD_FILES = (
+    "dataset.yaml",
+    "subfields.yaml",
+    "papers.yaml",
+    "reviews.yaml",
+    "methods.yaml",
+    "resources.yaml",
+    "history.yaml",
+)
 DRAFTS_DIR = "drafts"
 #: Weight of a shared key when matching: exact URLs and paper identifiers count most.
 _WEIGHTS = {"url": 4, "doi": 4, "arxiv": 4, "pmid": 4, "github": 2, "title": 1}
+#: Keys naming a paper: two listings in one version sharing one are one entry.
+PAPER_KEYS = frozenset({"doi", "arxiv", "pmid"})
 
 
 @dataclass
@@ -78,6 +88,7 @@ class Report:
     changed: list[dict[str, Any]] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     missing: list[dict[str, Any]] = field(default_factory=list)
+    withdrawn: list[str] = field(default_factory=list)
     new_subfields: list[dict[str, Any]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     notes: list[Problem] = field(default_factory=list)
@@ -85,13 +96,15 @@ class Report:
 
     def as_json(self) -> dict[str, Any]:
         """The report as plain JSON-ready data (``--report FILE``)."""
-        counts = {k: len(getattr(self, k)) for k in ("new", "changed", "unchanged", "missing")}
+        names = ("new", "changed", "unchanged", "missing", "withdrawn")
+        counts = {k: len(getattr(self, k)) for k in names}
         return {
             "entities": self.entities,
             "counts": counts | {"new_subfields": len(self.new_subfields)},
             "new": self.new,
             "changed": self.changed,
             "missing": self.missing,
+            "withdrawn": self.withdrawn,
             "new_subfields": self.new_subfields,
             "problems": [vars(p) for p in self.problems],
             "notes": [vars(p) for p in self.notes],
@@ -117,12 +130,15 @@ def link_keys(urls: list[str]) -> set[str]:
 
 
 def merge_entities(parsed: ParsedList) -> list[Entity]:
-    """Group the listings of one entry: same normalised title, or exactly the same links."""
+    """Group the listings of one entry: same normalised title, exactly the same links, or a
+    shared paper identifier (DOI, arXiv, PubMed: two listings of one paper's versions)."""
     entities: list[Entity] = []
     index: dict[str, Entity] = {}
     for entry in parsed.entries:
         urls = "\n".join(sorted(link.url for link in entry.links))
         keys = [f"title:{normalise_title(entry.title)}"] + ([f"links:{urls}"] if urls else [])
+        keys += sorted(k for k in link_keys([link.url for link in entry.links])
+                       if k.split(":", 1)[0] in PAPER_KEYS)  # fmt: skip
         entity = next((index[k] for k in keys if k in index), None)
         if entity is None:
             entity = Entity(entry.title, entry.date, [], [])
@@ -186,7 +202,7 @@ def existing_records(folder: Folder) -> list[Existing]:
     """Methods (with their papers) and reviews that stand for list entries (not replaced ones)."""
     papers = {p.get("id"): p for p in folder.of("papers.yaml")}
     found = []
-    for name in ("reviews.yaml", "methods.yaml"):
+    for name in ("reviews.yaml", "methods.yaml", "resources.yaml"):
         for file, record in folder.records[name]:
             if not isinstance(record, dict) or "id" not in record or record.get("replaced_by"):
                 continue
@@ -200,22 +216,27 @@ def _entity_keys(entity: Entity) -> set[str]:
     return keys | {f"title:{normalise_title(entity.title)}"}
 
 
-def match(entities: list[Entity], records: list[Existing]) -> dict[int, Existing]:
-    """Entity index → record, assigning the strongest shared keys first (one record each)."""
+def match_keys(wanted: list[set[str]], have: list[set[str]]) -> dict[int, int]:
+    """Index in ``wanted`` → index in ``have``, strongest shared keys first (one each)."""
     scored = []
-    for i, entity in enumerate(entities):
-        keys = _entity_keys(entity)
-        for j, record in enumerate(records):
-            score = sum(_WEIGHTS[key.split(":", 1)[0]] for key in keys & record.keys)
+    for i, keys in enumerate(wanted):
+        for j, other in enumerate(have):
+            score = sum(_WEIGHTS[key.split(":", 1)[0]] for key in keys & other)
             if score:
                 scored.append((-score, i, j))
-    matched: dict[int, Existing] = {}
+    matched: dict[int, int] = {}
     taken: set[int] = set()
     for _, i, j in sorted(scored):
         if i not in matched and j not in taken:
-            matched[i] = records[j]
+            matched[i] = j
             taken.add(j)
     return matched
+
+
+def match(entities: list[Entity], records: list[Existing]) -> dict[int, Existing]:
+    """Entity index → record, assigning the strongest shared keys first (one record each)."""
+    found = match_keys([_entity_keys(e) for e in entities], [r.keys for r in records])
+    return {i: records[j] for i, j in found.items()}
 
 
 def _pairs(pairs: set[tuple[str, str]]) -> list[list[str]]:
@@ -277,10 +298,14 @@ def import_list(text: str, into: Path, list_name: str) -> Report:
         else:
             report.unchanged.append(record.id)
     taken = {id(record) for record in matched.values()}
+    withdrawn = {h.get("entry") for h in folder.of("history.yaml")
+                 if h.get("listing_status") == "withdrawn"}  # fmt: skip
+    unmatched = [r for r in records if id(r) not in taken]
+    report.withdrawn = [r.id for r in unmatched if r.id in withdrawn]
     report.missing = [
         {"id": r.id, "file": r.file, "title": r.title, "sections": sorted(p for _, p in r.sections)}
-        for r in records
-        if id(r) not in taken
+        for r in unmatched
+        if r.id not in withdrawn
     ]
     plan = plan_drafts(parsed, new, folder, list_name)
     report.new = [

@@ -203,7 +203,8 @@ def _method_links(links: list[dict[str, str]]) -> dict[str, Any]:
             continue
         host = repository_host(link["url"])
         slug = slugify(github.replace("/", "-")) if github else slugify(_host_path(link["url"]))
-        repo = {"id": f"repository:{_unique(slug, taken)}", "url": link["url"], "host": host}
+        address = link["url"].split("#", 1)[0]
+        repo = {"id": f"repository:{_unique(slug, taken)}", "url": address, "host": host}
         repos.append(repo | ({"github": github} if github else {}))
     return ({"links": links} if links else {}) | ({"code_repositories": repos} if repos else {})
 
@@ -213,7 +214,7 @@ def _host_path(url: str) -> str:
     return re.sub(r"^[a-z]+://(www\.)?", "", url.strip()).split("?", 1)[0].split("#", 1)[0]
 
 
-class _Dumper(yaml.SafeDumper):
+class Dumper(yaml.SafeDumper):
     """Block style with list items indented under their key, as in ``data/``."""
 
     def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
@@ -226,12 +227,12 @@ def _represent_list(dumper: yaml.SafeDumper, data: list[Any]) -> yaml.Node:
     return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=flow)
 
 
-_Dumper.add_representer(list, _represent_list)
+Dumper.add_representer(list, _represent_list)
 
 
 def _draft(slug: str, todo: list[str], records: dict[str, list[dict[str, Any]]]) -> Draft:
     content = {"draft": True, "todo": todo} | records
-    body = yaml.dump(content, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=2**16)
+    body = yaml.dump(content, Dumper=Dumper, sort_keys=False, allow_unicode=True, width=2**16)
     ids = tuple(r["id"] for rs in records.values() for r in rs)
     return Draft(f"drafts/{slug}.yaml", ids, _HEADER + body)
 

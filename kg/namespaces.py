@@ -17,6 +17,8 @@ CLASS_SEGMENTS = {
     "Subfield": "subfield",
     "SoftwareFramework": "framework",
     "SourceList": "dataset",
+    "Resource": "resource",
+    "ListVersion": "version",
 }
 
 #: Prefixes written in Turtle dumps and used to expand CURIEs in the data.
@@ -30,6 +32,8 @@ PREFIXES = {
     "subfield": BASE + "subfield/",
     "framework": BASE + "framework/",
     "dataset": BASE + "dataset/",
+    "resource": BASE + "resource/",
+    "version": BASE + "version/",
     "scheme": BASE + "scheme/",
     "edam": EDAM,
     "schema": "http://schema.org/",

@@ -17,6 +17,7 @@ from kg.errors import DataInvalid, DataProblem
 #: Data file name → LinkML class of its records, in load order.
 FILE_CLASSES = {
     "dataset.yaml": "SourceList",
+    "versions.yaml": "ListVersion",
     "subfields.yaml": "Subfield",
     "architectures.yaml": "Architecture",
     "modalities.yaml": "DataModality",
@@ -25,6 +26,8 @@ FILE_CLASSES = {
     "papers.yaml": "Paper",
     "reviews.yaml": "Review",
     "methods.yaml": "Method",
+    "resources.yaml": "Resource",
+    "history.yaml": "ListingHistory",
 }
 
 
@@ -40,7 +43,7 @@ class Record:
     @property
     def id(self) -> str:
         """The record's CURIE, or a positional label when the id is missing."""
-        value = self.data.get("id")
+        value = self.data.get("id", self.data.get("entry"))
         return value if isinstance(value, str) else f"#{self.index + 1}"
 
     def problem(self, field: str, message: str) -> DataProblem:

@@ -17,7 +17,7 @@ from typing import Any
 
 INDEX_FILE = "index.json"
 #: Bump when what ``_generate`` writes changes, so cached artifacts are regenerated.
-GENERATOR_VERSION = "2"
+GENERATOR_VERSION = "3"
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,7 @@ class SchemaArtifacts:
     slots: dict[str, dict[str, SlotInfo]]
     ancestors: dict[str, list[str]]
     enum_meanings: dict[str, dict[str, str]]
+    relation_chains: dict[str, list[str]]
 
     def is_a(self, cls: str, ancestor: str) -> bool:
         """Whether ``cls`` is ``ancestor`` or one of its subclasses."""
@@ -79,7 +80,12 @@ def _index(schema: Path) -> dict[str, Any]:
         name: {value: pv.meaning for value, pv in enum.permissible_values.items() if pv.meaning}
         for name, enum in view.all_enums().items()
     }
-    return {"classes": classes, "enums": enums}
+    kinds = view.get_enum("RelationKind")
+    chains = {
+        kind: [kind, *(s for s in view.slot_ancestors(kind, reflexive=False))]
+        for kind in (kinds.permissible_values if kinds else {})
+    }
+    return {"classes": classes, "enums": enums, "relation_chains": chains}
 
 
 def _generate(schema: Path, folder: Path) -> None:
@@ -117,6 +123,7 @@ def _load(folder: Path, digest: str) -> SchemaArtifacts:
         slots=slots,
         ancestors={cls: body["ancestors"] for cls, body in index.items()},
         enum_meanings=document["enums"],
+        relation_chains=document.get("relation_chains", {}),
     )
 
 

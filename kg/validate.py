@@ -11,8 +11,9 @@ from collections.abc import Callable, Iterable, Iterator
 import fastjsonschema
 import jsonschema
 
-from kg.checks import check_edam, check_identifiers, check_method_rules
+from kg.checks import check_edam, check_identifiers, check_method_rules, check_relations
 from kg.errors import DataInvalid, DataProblem
+from kg.history import check_history
 from kg.records import Record
 from kg.schema import SchemaArtifacts
 
@@ -146,6 +147,8 @@ def find_problems(records: list[Record], artifacts: SchemaArtifacts) -> list[Dat
     problems += check_edam(records)
     problems += check_identifiers(records)
     problems += check_method_rules(records)
+    problems += check_relations(records)
+    problems += check_history(records)
     return problems
 
 

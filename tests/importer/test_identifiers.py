@@ -13,9 +13,21 @@ from kg.identifiers import (
     label_kind,
     link_kind,
     repository_host,
+    supplement_doi,
 )
 
 DOI_CASES = [
+    # OUP HighWire: <journal>.<article id> is 10.1093/<journal>/<article id>
+    (
+        "http://nar.oxfordjournals.org/content/early/2014/11/05/nar.gku1058.full",
+        "10.1093/nar/gku1058",
+    ),
+    (
+        "https://nar.oxfordjournals.org/content/early/2014/11/05/nar.gku1058.abstract",
+        "10.1093/nar/gku1058",
+    ),
+    # Genome Research article IDs are DOI suffixes under 10.1101
+    ("https://genome.cshlp.org/content/early/2018/03/27/gr.227819.117", "10.1101/gr.227819.117"),
     ("http://dx.doi.org/10.1186/s13059-017-1189-z", "10.1186/s13059-017-1189-z"),
     ("https://doi.org/10.1038/nbt.3300", "10.1038/nbt.3300"),
     ("https://doi.org/10.1038/nbt.3300/", "10.1038/nbt.3300"),
@@ -68,7 +80,8 @@ DOI_CASES = [
 
 NO_DOI_URLS = [
     "http://bioinformatics.oxfordjournals.org/content/32/12/i121.full",
-    "http://nar.oxfordjournals.org/content/early/2014/11/05/nar.gku1058.full",
+    "http://bioinformatics.oxfordjournals.org/content/early/2014/11/05/nar.gku1058.full",
+    "http://genome.cshlp.org/content/suppl/2017/11/02/gr.224964.117.DC1/Supplemental_code.tar.gz",
     "http://genome.cshlp.org/content/27/12/2015",
     "http://dl.acm.org/citation.cfm?id=2627625",
     "http://openreview.net/pdf?id=Sk-oDY9ge",
@@ -262,3 +275,16 @@ def test_every_rule_kind_is_a_schema_link_kind() -> None:
 )
 def test_repository_host(url: str, host: str) -> None:
     assert repository_host(url) == host
+
+
+@pytest.mark.parametrize(
+    ("url", "doi"),
+    [
+        ("http://genome.cshlp.org/content/suppl/2017/11/02/gr.224964.117.DC1/Supplemental_code.tar.gz",
+         "10.1101/gr.224964.117"),
+        ("http://genome.cshlp.org/content/27/12/2015", None),
+        ("https://github.com/gr.224964.117/x", None),
+    ],
+)  # fmt: skip
+def test_supplement_doi_is_the_papers_doi_only_for_supplement_folders(url: str, doi: str) -> None:
+    assert supplement_doi(url) == doi
