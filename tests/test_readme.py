@@ -60,15 +60,18 @@ def test_curl_example_lists_every_method(base: str):
     (block,) = [b for b in _blocks("sh") if "curl" in b]
     answer = json.loads(_run(["bash", "-c"], block, base))
     names = [b["name"]["value"] for b in answer["results"]["bindings"]]
-    assert len(names) == 37 and names == sorted(names) and "DeepBind" in names
+    assert len(names) == 91 and names == sorted(names) and "DeepBind" in names
 
 
 def test_sparqlwrapper_example_finds_recurrent_methods(base: str):
     block = next(b for b in _blocks("python") if "SPARQLWrapper" in b)
     printed = _run([sys.executable, "-c"], block, base).split()
-    # CNN–LSTM hybrids (DanQ, DeeperBind), the CNN–RNN hybrid (DeepCpG) and the GRU (mRNN)
+    # CNN–LSTM hybrids (DanQ, DeeperBind), the CNN–RNN hybrid (DeepCpG), the GRU (mRNN), LSTM
+    # embeddings (DeepChem), the AWD-LSTM (Genomic-ULMFiT), the mLSTM (UniRep), the BiLSTM (viral escape)
     method = "https://w3id.org/dlbio/method/"
-    assert printed == [method + m for m in ("danq", "deepcpg", "deeperbind", "mrnn")]
+    expected = ("danq", "deepchem", "deepcpg", "deeperbind", "genomic-ulmfit", "mrnn", "unirep",
+                "viral-escape-language-model")  # fmt: skip
+    assert printed == [method + m for m in expected]
 
 
 def test_rdflib_example_counts_the_triples(base: str, real_kg: BuildResult):
