@@ -136,10 +136,25 @@ def stats(build_dir: Path | None) -> None:
     out.print(counts)
     by_name = {names.get(cls): n for cls, n in kg_stats.class_counts(store)}
     methods, reviews = by_name.get("Method", 0), by_name.get("Review", 0)
-    out.print(f"Listed entities: {methods} methods + {reviews} reviews = {methods + reviews}")
+    resources = by_name.get("Resource", 0)
+    out.print(
+        f"List entries: {methods} methods + {reviews} reviews + {resources} resources"
+        f" = {methods + reviews + resources}"
+    )
     out.print(
         f"Methods linked to the paper that describes them: {kg_stats.methods_with_paper(store)}"
     )
+    out.print(
+        f"Methods with what they predict (EDAM output): {kg_stats.methods_with_output(store)}"
+    )
+    listing = Table("status", "entries", "no description in the list", title="Listing status")
+    for status, n, bare in kg_stats.listing(store):
+        listing.add_row(compact(status), str(n), str(bare))
+    out.print(listing)
+    relations = Table("relation", "stated", "inferred", title="Relations between methods")
+    for prop, stated, inferred in kg_stats.relations(store):
+        relations.add_row(compact(prop), str(stated), str(inferred))
+    out.print(relations)
     terms = Table("EDAM term", "label", "methods", title="EDAM terms used by methods")
     for term, label, n in kg_stats.edam_terms_used(store):
         terms.add_row(compact(term), label, str(n))
