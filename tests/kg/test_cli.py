@@ -101,7 +101,7 @@ def test_stats_counts_per_class(runner, built_fixture):
     result = runner.invoke(cli, ["stats", "--build-dir", str(built_fixture.release.parent.parent)])
     assert result.exit_code == 0, result.output
     assert "Methods linked to the paper that describes them: 2" in result.output
-    assert "Listed entities: 2 methods + 1 reviews = 3" in result.output
+    assert "List entries: 2 methods + 1 reviews + 0 resources = 3" in result.output
     assert "edam:topic_0749" in result.output
 
 

@@ -130,9 +130,17 @@ def test_reviews_carry_the_listed_month(records):
 
 
 def test_the_real_kg_builds_and_passes_shacl(tmp_path, schema_cache):
+    from pyoxigraph import Store
+
+    from kg import stats
     from kg.build import build
 
     result = build(
         Paths(PROJECT_ROOT / "schema" / "dlbio.yaml", DATA, tmp_path / "build", schema_cache)
     )
     assert result.triples > 1000
+    store = Store.read_only(str(result.release / "store"))
+    listing = {status.rsplit("/", 1)[1]: n for status, n, _ in stats.listing(store)}
+    assert listing == {"Listed": 100, "Withdrawn": 3}
+    relations = {prop.rsplit("/", 1)[1]: (s, i) for prop, s, i in stats.relations(store)}
+    assert relations["reimplementationOf"] == (3, 0)  # OpenFold, MiniFold, the DeepBind container
