@@ -12,10 +12,22 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, request
 
 from kg.namespaces import EDAM, expand
-from server.facets import FACETS, facet_values, has_code, method_year, search, select, year_values
-from server.kgindex import KGIndex, get_index
+from server.facets import (
+    FACETS,
+    facet_values,
+    has_code,
+    method_year,
+    search,
+    select,
+    status_values,
+    year_values,
+)
+from server.history import status
+from server.kgindex import ISSUED, KGIndex, get_index
 from server.pages import base_iri, local_path, render
 from server.related import EDAM_PREDICATES, METHOD
+from server.schemadoc import get_schema_doc
+from server.segments import INDEX_SEGMENTS
 
 bp = Blueprint("browse", __name__)
 
@@ -37,6 +49,8 @@ CLASSES = (
     BrowseClass("Subfields", "/subfield/", expand("dlbio:Subfield")),
     BrowseClass("Software frameworks", "/framework/", expand("dlbio:SoftwareFramework")),
     BrowseClass("Code repositories", "/repository/", expand("schema:SoftwareSourceCode")),
+    BrowseClass("Resources", "/resource/", expand("dlbio:Resource")),
+    BrowseClass("Versions of the list", "/version/", expand("dlbio:ListVersion")),
 )
 BY_SEGMENT = {c.path.strip("/"): c for c in CLASSES}
 
@@ -53,6 +67,8 @@ def _query_link(params: dict[str, list[str]], change: dict[str, str | None]) -> 
 
 
 def _method_row(index: KGIndex, method: str) -> dict[str, object]:
+    schema = get_schema_doc()
+
     def labelled(predicate: str) -> list[tuple[str, str | None]]:
         return [(index.label(v), local_path(v)) for v in index.iris(method, predicate)]
 
@@ -64,6 +80,7 @@ def _method_row(index: KGIndex, method: str) -> dict[str, object]:
         "architectures": labelled(expand("dlbio:architecture")),
         "year": method_year(index, method) or "",
         "code": has_code(index, method),
+        "withdrawn": status(index, schema, method) == "withdrawn",
     }
 
 
@@ -83,9 +100,9 @@ def method_rows(index: KGIndex, methods: list[str]) -> list[dict[str, object]]:
 
 def method_list() -> Response:
     """The faceted list of methods."""
-    index, base = get_index(), base_iri()
+    index, base, schema = get_index(), base_iri(), get_schema_doc()
     params = {key: request.args.getlist(key) for key in request.args}
-    methods = select(index, params, base)
+    methods = select(index, params, base, schema)
     facets = []
     for facet in FACETS:
         values = facet_values(index, facet, methods, params, base)
@@ -94,8 +111,12 @@ def method_list() -> Response:
         facets.append((facet, links))
     years = [(y, n, _query_link(params, {"year": y})) for y, n in year_values(index, methods)]
     code_links = {v: _query_link(params, {"code": v}) for v in ("yes", "no")}
+    selected = params.get("status", [])
+    states = [(v, n, _query_link(params, {"status": None if v in selected else v}), v in selected)
+              for v, n in status_values(index, schema, methods)]
     return render("methods.html", rows=method_rows(index, methods), facets=facets, years=years,
-                  code_links=code_links, params=params, total=len(index.instances(METHOD)),
+                  code_links=code_links, states=states, params=params,
+                  total=len(index.instances(METHOD)),
                   clear_link="/method/", query=" ".join(params.get("q", [])))
 
 
@@ -108,15 +129,18 @@ def _edam_index(index: KGIndex) -> Response:
     return render("edam_index.html", groups=sorted(groups.items()))
 
 
-@bp.route("/<any(method, paper, architecture, modality, subfield, framework, repository):segment>/")
+@bp.route(f"/<any({', '.join(INDEX_SEGMENTS)}):segment>/")
 def class_index(segment: str) -> Response:
-    """The index of one class (the method index is the faceted list)."""
+    """The index of one class (the method index is the faceted list; versions newest first)."""
     if segment == "method":
         return method_list()
     index, browse = get_index(), BY_SEGMENT[segment]
+    instances = index.instances(browse.type_iri)
+    if segment == "version":
+        instances.sort(key=lambda i: index.literal(i, ISSUED) or "", reverse=True)
     items = [
         (index.label(i), local_path(i), index.literal(i, expand("dcterms:description")))
-        for i in index.instances(browse.type_iri)
+        for i in instances
     ]
     return render("class_index.html", title=browse.title, items=items)
 

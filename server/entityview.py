@@ -87,11 +87,15 @@ class Linker:
         return Item(term.value)
 
 
-def facts(index: KGIndex, linker: Linker, schema: SchemaDoc, iri: str) -> list[Section]:
-    """The entity's own statements, one row per predicate, labelled with the schema's slot names."""
+def facts(index: KGIndex, linker: Linker, schema: SchemaDoc, iri: str,
+          hidden: frozenset[str] = frozenset()) -> list[Section]:
+    """The entity's own statements, one row per predicate, labelled with the schema's slot names.
+
+    ``hidden`` names predicates that the page shows in a section of their own.
+    """
     rows = []
     for predicate, objects in index.out.get(iri, {}).items():
-        if predicate in HIDDEN:
+        if predicate in HIDDEN or predicate in hidden:
             continue
         items = [linker.value(predicate, term) for term in objects]
         rows.append(Section(schema.label_for(predicate), sorted(items, key=lambda i: i.text)))
@@ -146,13 +150,14 @@ def links_out(index: KGIndex, schema: SchemaDoc, iri: str) -> list[Item]:
     return items + _link_nodes(index, iri) + _registry_records(index, schema, iri)
 
 
-def listings(index: KGIndex, iri: str) -> list[Item]:
-    """Where the entry stands in the source list."""
+def listings(index: KGIndex, linker: Linker, iri: str) -> list[Item]:
+    """Where the entry stands in the source list, and in which version of it."""
     items = []
     for node in index.iris(iri, LISTING):
         path = index.literal(node, expand("dlbio:listSectionPath")) or ""
         position = index.literal(node, expand("dlbio:listPosition")) or "?"
-        items.append(Item(f"{path}, entry {position}"))
+        versions = [linker.item(v) for v in index.iris(node, expand("prov:entity"))]
+        items.append(Item(f"{path}, entry {position}", extra=versions[:1]))
     return items
 
 

@@ -1,8 +1,9 @@
 """Faceted filtering of methods and text search, over the KG index.
 
 A facet value selects the methods annotated with it or with anything narrower (architectures,
-modalities and subfields along ``skos:broader``, EDAM topics along ``rdfs:subClassOf``). Facets
-combine with AND; the counts beside each value are over the current selection.
+modalities and subfields along ``skos:broader``, EDAM topics along ``rdfs:subClassOf``); the year,
+has-code and listing-status facets select by one value. Facets combine with AND; the counts beside
+each value are over the current selection.
 """
 
 from __future__ import annotations
@@ -12,8 +13,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from kg.namespaces import EDAM, expand
+from server.history import status
 from server.kgindex import BROADER, SUBCLASS, KGIndex
 from server.related import METHOD
+from server.schemadoc import SchemaDoc
 
 DESCRIPTION = expand("dcterms:description")
 TEXT_PREDICATES = (expand("rdfs:label"), expand("skos:altLabel"), expand("dcterms:title"))
@@ -91,8 +94,9 @@ def text_matches(index: KGIndex, iri: str, query: str) -> int:
     return 2 if all(word in names for word in words) else 1
 
 
-def select(index: KGIndex, params: Mapping[str, list[str]], base: str) -> list[str]:
-    """Methods matching every selected facet value, the year, has-code and the text query."""
+def select(index: KGIndex, params: Mapping[str, list[str]], base: str,
+           schema: SchemaDoc) -> list[str]:
+    """Methods matching every selected facet value, year, has-code, status and the text query."""
     methods = index.instances(METHOD)
     for facet in FACETS:
         for value in params.get(facet.param, []):
@@ -103,6 +107,8 @@ def select(index: KGIndex, params: Mapping[str, list[str]], base: str) -> list[s
     if params.get("code") in (["yes"], ["no"]):
         wanted = params["code"] == ["yes"]
         methods = [m for m in methods if has_code(index, m) == wanted]
+    for state in params.get("status", []):
+        methods = [m for m in methods if status(index, schema, m) == state]
     query = " ".join(params.get("q", [])).strip()
     if query:
         methods = [m for m in methods if text_matches(index, m, query)]
@@ -137,6 +143,16 @@ def year_values(index: KGIndex, methods: list[str]) -> list[tuple[str, int]]:
         if year:
             counts[year] = counts.get(year, 0) + 1
     return sorted(counts.items(), reverse=True)
+
+
+def status_values(index: KGIndex, schema: SchemaDoc, methods: list[str]) -> list[tuple[str, int]]:
+    """(listing status, count) among ``methods``, most frequent first."""
+    counts: dict[str, int] = {}
+    for method in methods:
+        state = status(index, schema, method)
+        if state:
+            counts[state] = counts.get(state, 0) + 1
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
 
 def search(index: KGIndex, query: str, base: str) -> list[tuple[str, int]]:

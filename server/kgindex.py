@@ -29,6 +29,7 @@ BROADER = expand("skos:broader")
 SUBCLASS = expand("rdfs:subClassOf")
 GITHUB = expand("dlbio:githubRepository")
 URL = expand("schema:url")
+ISSUED = expand("dcterms:issued")
 Term = ox.NamedNode | ox.Literal | ox.BlankNode
 
 
@@ -98,7 +99,10 @@ class KGIndex:
             if found:
                 return found
         urls = self.iris(iri, URL)
-        return urls[0] if urls else compact(iri)
+        if urls:
+            return urls[0]
+        issued = self.literal(iri, ISSUED)  # a version of the list: its ID and date
+        return f"{compact(iri).replace(':', ' ', 1)} ({issued[:10]})" if issued else compact(iri)
 
     def exists(self, iri: str) -> bool:
         """Whether the KG says anything about ``iri`` as a subject."""

@@ -24,6 +24,7 @@ from server.httputil import make_etag, matches_etag
 from server.kgindex import get_index
 from server.negotiation import DESCRIPTION_FORMATS, Choice, Format, by_name, negotiate
 from server.schemadoc import get_schema_doc, schema_triples, term_triples
+from server.segments import ENTITY_SEGMENTS
 
 bp = Blueprint("linkeddata", __name__)
 
@@ -31,8 +32,6 @@ HTML = Format("html", "text/html", None, ("application/xhtml+xml",), ("html",))
 ENTITY_FORMATS: tuple[Format, ...] = (HTML, *DESCRIPTION_FORMATS)
 SUFFIXES = {"html": HTML, "ttl": DESCRIPTION_FORMATS[0], "nt": DESCRIPTION_FORMATS[1],
             "rdf": DESCRIPTION_FORMATS[2], "jsonld": DESCRIPTION_FORMATS[3]}
-SEGMENTS = ("method", "paper", "repository", "architecture", "modality", "subfield",
-            "framework", "dataset", "scheme")
 
 
 def split_suffix(ident: str) -> tuple[str, str | None]:
@@ -122,7 +121,7 @@ def dereference(iri: str, suffix: str | None) -> Response:
     return represent(path, iri, triples, lambda: pages.entity_page(iri), suffix)
 
 
-@bp.route(f"/<any({', '.join(SEGMENTS)}):segment>/<ident>")
+@bp.route(f"/<any({', '.join(ENTITY_SEGMENTS)}):segment>/<ident>")
 def entity(segment: str, ident: str) -> Response:
     """An entity IRI ``{base}{segment}/{id}``."""
     local, suffix = split_suffix(ident)

@@ -14,12 +14,12 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify
 
+from server.segments import ENTITY_SEGMENTS, INDEX_SEGMENTS
+
 bp = Blueprint("openapi", __name__)
 
-ENTITY_CLASSES = ["method", "paper", "repository", "architecture", "modality", "subfield",
-                  "framework", "dataset", "scheme"]
-INDEX_CLASSES = ["method", "paper", "architecture", "modality", "subfield", "framework",
-                 "repository"]
+ENTITY_CLASSES = list(ENTITY_SEGMENTS)
+INDEX_CLASSES = list(INDEX_SEGMENTS)
 RESULT_TYPES = ["application/sparql-results+json", "application/sparql-results+xml", "text/csv",
                 "text/tab-separated-values"]
 RDF_TYPES = ["text/turtle", "application/n-triples", "application/rdf+xml", "application/ld+json",

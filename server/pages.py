@@ -13,10 +13,11 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, current_app, render_template
 
 from kg.namespaces import EDAM
+from server import history, lineage
 from server.bioschemas import bioschemas, script_text
-from server.entityview import Linker, facts, links_out, listings
-from server.kgindex import RDF_TYPE, get_index
-from server.related import related
+from server.entityview import Item, Linker, facts, links_out, listings
+from server.kgindex import RDF_TYPE, KGIndex, get_index
+from server.related import METHOD, related
 from server.schemadoc import SchemaDoc, get_schema_doc
 
 bp = Blueprint("pages", __name__, template_folder="templates", static_folder="static",
@@ -68,21 +69,34 @@ def entity_page(iri: str) -> Response:
     path = local_path(iri) or ""
     jsonld = bioschemas(index, iri)
     code = iri[len(EDAM) :] if iri.startswith(EDAM) else None
+    hidden = frozenset(lineage.predicates(schema) | history.predicates(schema))
+    is_method = METHOD in index.types(iri)
     return render(
         "entity.html",
         iri=iri,
         title=index.label(iri),
         kind=_type_label(iri),
         description=index.literal(iri, "http://purl.org/dc/terms/description"),
-        facts=facts(index, linker, schema, iri),
+        withdrawn=_withdrawn(index, linker, schema, iri),
+        facts=facts(index, linker, schema, iri, hidden),
         links=links_out(index, schema, iri),
-        listings=listings(index, iri),
+        history=history.history(index, linker, schema, iri),
+        listings=listings(index, linker, iri),
+        lineage=lineage.lineage(index, linker, schema, iri) if is_method else [],
         related=related(index, linker, schema, iri),
         jsonld=script_text(jsonld) if jsonld else None,
         rdf_links=[(name, f"{path}.{suffix}") for name, suffix in RDF_LINKS],
         sparql=sparql_link(iri),
         edam_browser=f"https://edamontology.github.io/edam-browser/#{code}" if code else None,
     )
+
+
+def _withdrawn(index: KGIndex, linker: Linker, schema: SchemaDoc, iri: str) -> Item | None:
+    """The version that last listed a withdrawn entry (its banner's link), else None."""
+    if history.status(index, schema, iri) != "withdrawn":
+        return None
+    last = index.iris(iri, schema.slot_uri("last_listed"))
+    return linker.item(last[0]) if last else Item("an earlier version")
 
 
 def not_found(iri: str) -> Response:

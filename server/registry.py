@@ -19,9 +19,10 @@ from server.kgindex import KGIndex, get_index
 from server.pages import base_iri, local_path
 from server.prefixes import expand_external, is_valid, normalize_prefix
 from server.related import METHOD
+from server.segments import RECORD_SEGMENTS
 
 bp = Blueprint("registry", __name__)
-LOCAL_ID = r"(method|paper|repository|architecture|modality|subfield|framework|dataset)/[a-z0-9]+(-[a-z0-9]+)*"
+LOCAL_ID = rf"({'|'.join(RECORD_SEGMENTS)})/[a-z0-9]+(-[a-z0-9]+)*"
 PATTERN = f"^{LOCAL_ID}$"
 #: External prefix → (predicate whose literal holds the identifier, case-insensitive?).
 LITERAL_IDS = {

@@ -10,6 +10,7 @@ from __future__ import annotations
 from kg.namespaces import expand
 from server.entityview import Linker, Section
 from server.kgindex import BROADER, RDF_TYPE, SUBCLASS, KGIndex
+from server.lineage import predicates as lineage_predicates
 from server.schemadoc import SchemaDoc
 
 METHOD = expand("schema:SoftwareApplication")
@@ -35,6 +36,15 @@ INCOMING_TITLES = {
     expand("skos:closeMatch"): "Concepts with a close meaning",
     expand("prov:wasDerivedFrom"): "Records derived from it",
     expand("dcterms:isReplacedBy"): "Former IDs",
+    expand("prov:entity"): "Entries placed in the list as this version has them",
+}
+#: Slot whose subjects point at a version of the list → the title of their section there.
+VERSION_TITLES = {
+    "previous_version": "Next version",
+    "version_of": "Versions",
+    "first_listed": "Entries first listed in this version",
+    "last_listed": "Entries last listed in this version",
+    "read_from": "Method relations read from this version",
 }
 
 
@@ -80,17 +90,31 @@ def _narrower_section(index: KGIndex, linker: Linker, iri: str) -> Section | Non
     return Section("Narrower", [linker.item(child) for child in children])
 
 
-def _incoming(index: KGIndex, linker: Linker, schema: SchemaDoc, iri: str) -> list[Section]:
+def _skipped(index: KGIndex, schema: SchemaDoc, iri: str) -> set[str]:
+    """Incoming predicates that other sections of the page show (methods: the lineage)."""
     rule = concept_rule(index, iri)
     skip = {RDF_TYPE, *(rule[0] if rule else ()), *((rule[1],) if rule else ())}
+    if METHOD in index.types(iri):
+        skip |= lineage_predicates(schema) | {schema.slot_uri("target")}
+    return skip
+
+
+def _title(schema: SchemaDoc, predicate: str) -> str:
+    titles = {schema.slot_uri(n): t for n, t in VERSION_TITLES.items() if n in schema.terms}
+    titles.update(INCOMING_TITLES)
+    return titles.get(predicate) or f"Has this as {schema.label_for(predicate)}"
+
+
+def _incoming(index: KGIndex, linker: Linker, schema: SchemaDoc, iri: str) -> list[Section]:
+    skip = _skipped(index, schema, iri)
     sections = []
     for predicate, subjects in sorted(index.incoming.get(iri, {}).items()):
         if predicate in skip:
             continue
         owners = sorted({s.split("#", 1)[0] for s in subjects} - {iri})
         if owners:
-            title = INCOMING_TITLES.get(predicate) or f"Has this as {schema.label_for(predicate)}"
-            sections.append(Section(title, [linker.item(owner) for owner in owners]))
+            items = [linker.item(owner) for owner in owners]
+            sections.append(Section(f"{_title(schema, predicate)} ({len(items)})", items))
     return sections
 
 

@@ -59,6 +59,7 @@ class SchemaDoc:
     terms: dict[str, Definition] = field(default_factory=dict)
     by_uri: dict[str, Definition] = field(default_factory=dict)
     meanings: dict[str, str] = field(default_factory=dict)  # enum value meaning IRI → description
+    values: dict[str, dict[str, str]] = field(default_factory=dict)  # enum → {meaning IRI: value}
 
     @classmethod
     def from_yaml(cls, schema: dict[str, Any]) -> SchemaDoc:
@@ -76,14 +77,19 @@ class SchemaDoc:
                 definition = _definition(name, kind, body or {}, users.get(name, ()))
                 doc.terms[name] = definition
                 doc.by_uri.setdefault(definition.uri, definition)
-        for enum in (schema.get("enums") or {}).values():
-            for value in ((enum or {}).get("permissible_values") or {}).values():
+        for enum_name, enum in (schema.get("enums") or {}).items():
+            for name, value in ((enum or {}).get("permissible_values") or {}).items():
                 if value and value.get("meaning"):
                     doc.meanings[expand(value["meaning"])] = str(value.get("description", ""))
+                    doc.values.setdefault(enum_name, {})[expand(value["meaning"])] = name
         for definition in list(doc.terms.values()):
             if definition.uri.startswith(SCHEMA_NS):
                 doc.terms.setdefault(definition.uri[len(SCHEMA_NS) :], definition)
         return doc
+
+    def slot_uri(self, name: str) -> str:
+        """The predicate IRI of the slot ``name`` (``first_listed`` → ``dlbio:firstListedIn``)."""
+        return self.terms[name].uri
 
     def label_for(self, iri: str) -> str:
         """A human label for a data predicate or class IRI (the slot or class name)."""

@@ -208,7 +208,7 @@ def test_typing_or_completing_a_prefix_declares_it(page: Page) -> None:
     )
     page.keyboard.press("Control+Enter")
     page.locator("table.results").wait_for()
-    assert len(table_rows(page)) == 8  # the single-cell methods
+    assert len(table_rows(page)) == 10  # the single-cell methods
 
 
 def test_entity_page_describe_link_shows_turtle(page: Page, served: str) -> None:

@@ -90,7 +90,7 @@ def test_what_the_plain_form_submits_is_answered(
     )
     assert response.status_code == 200
     assert response.content_type.split(";")[0] == media_type
-    assert "DanQ" in response.get_data(as_text=True)
+    assert "ADAGE" in response.get_data(as_text=True)  # first by name of the twenty
 
 
 def test_examples_are_grouped_by_theme(client: FlaskClient, fake_bundle: Path) -> None:
