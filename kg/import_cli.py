@@ -6,10 +6,17 @@ missing, plus every line it could not parse. New entries and new sections are wr
 to ``DIR/drafts/`` (never over an existing file, never into a curated file); ``--dry-run`` writes
 no drafts. ``--report FILE`` also writes the report as JSON (even with ``--dry-run``).
 
+LIST may also be a folder of list versions (``versions.tsv``, :mod:`kg.importer_history`): the
+listing history of every entry is written to ``DIR/versions.yaml`` and ``DIR/history.yaml``
+(not with ``--dry-run``), and the newest version is compared as above, records the history says
+the list withdrew being reported as withdrawn, not missing (by the history just computed, so a
+dry run reports the same as a real one).
+
 Exit codes: 0 the list was read completely (differences are not errors); 1 some lines could not
 be parsed as intended (they are listed with line numbers, and what could be recovered from them
-is still imported) or a file of the data folder is not YAML of the expected shape; 2 usage error (missing list file,
-bad option, list not UTF-8).
+is still imported) or a file of the data folder is not YAML of the expected shape; 2 usage error
+(missing list file, bad option, list not UTF-8, a versions folder without a ``versions.tsv`` or
+naming a file it lacks).
 """
 
 from __future__ import annotations
@@ -25,7 +32,13 @@ from rich.table import Table
 from kg import importer
 from kg.importer import Report
 from kg.importer_drafts import Dumper
-from kg.importer_history import HistoryReport, VersionsError, import_history, read_versions
+from kg.importer_history import (
+    HISTORY_FILE,
+    HistoryReport,
+    VersionsError,
+    import_history,
+    read_versions,
+)
 from kg.paths import default_paths
 
 EXIT_PROBLEMS = 1
@@ -67,6 +80,7 @@ def show(report: Report, console: Console) -> None:
          [[c["id"], c["file"], _changes(c)] for c in report.changed]),
         ("Missing from the list", ["record", "file", "title"],
          [[m["id"], m["file"], m["title"]] for m in report.missing]),
+        ("Withdrawn", ["record"], [[w] for w in report.withdrawn]),
         ("New sections (subfields to curate)", ["line", "anchor", "section", "draft"],
          [[str(s["line"]), s["anchor"], s["section_path"], s["draft"]]
           for s in report.new_subfields]),
@@ -110,8 +124,11 @@ def _read_list(list_file: Path) -> str:
         raise click.BadParameter(f"not UTF-8: {exc.reason}", param_hint="LIST") from exc
 
 
-def _import_versions(folder: Path, into: Path, dry_run: bool) -> tuple[Path, dict]:
-    """History over every version: show it, write the importer's files; the newest version's path."""
+def _import_versions(folder: Path, into: Path, dry_run: bool) -> tuple[Path, dict, list[dict]]:
+    """History over every version: show it, write the importer's files (unless ``dry_run``).
+
+    Returns the newest version's path, the history report and the ``history.yaml`` records.
+    """
     try:
         history, files = import_history(folder, into)
         newest = read_versions(folder)[-1].file
@@ -125,7 +142,7 @@ def _import_versions(folder: Path, into: Path, dry_run: bool) -> tuple[Path, dic
     if written:
         click.echo(f"Listing history written to {', '.join(str(into / n) for n in written)}")
     click.echo(f"Newest version: {newest.name}")
-    return newest, history.as_json()
+    return newest, history.as_json(), files[HISTORY_FILE]
 
 
 @click.command("import-list")
@@ -152,12 +169,12 @@ def import_list(
     as a single list would be.
     """
     into = into or default_paths().data
-    history = None
+    history, records = None, None
     if list_file.is_dir():
-        list_file, history = _import_versions(list_file, into, dry_run)
+        list_file, history, records = _import_versions(list_file, into, dry_run)
     text = _read_list(list_file)
     try:
-        report = importer.import_list(text, into, list_file.stem)
+        report = importer.import_list(text, into, list_file.stem, history=records)
     except importer.FolderError as exc:
         click.echo(f"Error: {exc}", err=True)
         raise SystemExit(EXIT_PROBLEMS) from exc

@@ -282,8 +282,14 @@ def _notes(entities: list[Entity]) -> list[Problem]:
     return notes
 
 
-def import_list(text: str, into: Path, list_name: str) -> Report:
-    """Compare the list ``text`` with the records of ``into``; plan drafts (writes nothing)."""
+def import_list(
+    text: str, into: Path, list_name: str, history: list[dict[str, Any]] | None = None
+) -> Report:
+    """Compare the list ``text`` with the records of ``into``; plan drafts (writes nothing).
+
+    ``history`` holds the ``history.yaml`` records to go by instead of the file's (those a
+    versions import has just computed, written or not: a dry run must report the same).
+    """
     parsed = parse_list(text)
     entities = merge_entities(parsed)
     folder = read_folder(into)
@@ -298,7 +304,8 @@ def import_list(text: str, into: Path, list_name: str) -> Report:
         else:
             report.unchanged.append(record.id)
     taken = {id(record) for record in matched.values()}
-    withdrawn = {h.get("entry") for h in folder.of("history.yaml")
+    history = folder.of("history.yaml") if history is None else history
+    withdrawn = {h.get("entry") for h in history
                  if h.get("listing_status") == "withdrawn"}  # fmt: skip
     unmatched = [r for r in records if id(r) not in taken]
     report.withdrawn = [r.id for r in unmatched if r.id in withdrawn]

@@ -43,7 +43,7 @@ def test_dry_run_writes_nothing_but_the_requested_report(runner: CliRunner, tmp_
     assert list(into.iterdir()) == []
     data = json.loads(report.read_text(encoding="utf-8"))
     assert data["counts"] == {
-        "new": 8, "changed": 0, "unchanged": 0, "missing": 0, "new_subfields": 4
+        "new": 8, "changed": 0, "unchanged": 0, "missing": 0, "withdrawn": 0, "new_subfields": 4
     }  # fmt: skip
     assert (data["written"], data["problems"]) == ([], [])
     assert data["new"][0]["title"] == "A made-up review of deep nets for cells"

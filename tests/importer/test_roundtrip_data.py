@@ -1,7 +1,10 @@
 """The curated ``data/`` and the importer agree: a list written from ``data/`` imports as 0/0/0.
 
 The list is generated from the records themselves (titles, links, sections and positions: our own
-facts, no curator prose), so importing it into ``data/`` must find every record unchanged.
+facts, no curator prose), so importing it into ``data/`` must find every record unchanged. Every
+record that stands for a list entry counts: reviews, methods (with their papers) and resources
+(with their papers). Records whose ``history.yaml`` says the list withdrew them keep their last
+listing; a list written without them reports them as withdrawn, never as missing.
 """
 
 from __future__ import annotations
@@ -27,28 +30,39 @@ def _load(name: str) -> list[dict[str, Any]]:
     return yaml.safe_load(path.read_text(encoding="utf-8")) or [] if path.exists() else []
 
 
-def _entries() -> list[tuple[str, list[dict[str, str]], list[dict[str, Any]]]]:
-    """(title as listed, links, listed_in) of every review and method that is not replaced."""
+Listed = tuple[str, str, list[dict[str, str]], list[dict[str, Any]]]
+
+
+def _withdrawn() -> set[str]:
+    """IDs of the records the newest list version no longer lists (``history.yaml``)."""
+    return {h["entry"] for h in _load("history.yaml") if h["listing_status"] == "withdrawn"}
+
+
+def _entries() -> list[Listed]:
+    """(id, title as listed, links, listed_in) of every review, method and resource that is
+    not replaced: the records :func:`kg.importer.existing_records` matches list entries to."""
     papers = {p["id"]: p for p in _load("papers.yaml")}
     entries = []
     for review in _load("reviews.yaml"):
         date = review.get("date") if review.get("date_source") == "listed" else None
         title = f"({date}) {review['title']}" if date else review["title"]
-        entries.append((title, review.get("links") or [], review["listed_in"]))
-    for method in _load("methods.yaml"):
-        if method.get("replaced_by"):
+        entries.append((review["id"], title, review.get("links") or [], review["listed_in"]))
+    for record in [*_load("methods.yaml"), *_load("resources.yaml")]:
+        if record.get("replaced_by"):
             continue
-        paper = papers[method["paper"]]
-        links = [*(paper.get("links") or []), *(method.get("links") or [])]
-        entries.append((paper["title"], links, method["listed_in"]))
+        paper = papers[record["paper"]]
+        links = [*(paper.get("links") or []), *(record.get("links") or [])]
+        entries.append((record["id"], paper["title"], links, record["listed_in"]))
     return entries
 
 
-def list_from_data() -> str:
-    """A markdown list of the curated records, one heading per section path, with anchors."""
+def list_from_data(skip: set[str] = frozenset()) -> str:  # type: ignore[assignment]
+    """A markdown list of the curated records (but ``skip``), one heading per section path."""
     anchors = {s["heading"]: s["anchor"] for s in _load("subfields.yaml") if "anchor" in s}
     sections: dict[tuple[str, ...], list[tuple[int, str]]] = defaultdict(list)
-    for title, links, listed_in in _entries():
+    for rid, title, links, listed_in in _entries():
+        if rid in skip:
+            continue
         line = f"**{title}** " + "".join(f"[[{x['label']}]({x['url']})]" for x in links)
         for place in listed_in:
             path = tuple(place["section_path"].split(" > "))
@@ -74,13 +88,33 @@ def test_list_written_from_data_imports_as_nothing_new_changed_or_missing() -> N
     assert report.problems == []
     assert report.new == [], "records the importer could not match to themselves"
     assert report.changed == [], "records whose links, sections or title do not round-trip"
-    assert report.missing == []
+    assert (report.missing, report.withdrawn) == ([], [])
     assert report.new_subfields == [], "sections without a subfields.yaml record"
     assert (report.entities, len(report.unchanged)) == (expected, expected)
 
 
+def test_data_holds_every_kind_of_listed_record() -> None:
+    """The round trip covers resources and withdrawn records, not just methods and reviews."""
+    ids = [rid for rid, *_ in _entries()]
+    for name in ("reviews.yaml", "methods.yaml", "resources.yaml"):
+        assert {r["id"] for r in _load(name)} & set(ids), f"no {name} record in the list"
+    assert _withdrawn() and _withdrawn() <= set(ids)
+
+
+def test_list_without_withdrawn_entries_reports_them_withdrawn_not_missing() -> None:
+    withdrawn = _withdrawn()
+    report = import_list(list_from_data(skip=withdrawn), DATA, "deeplearning-biology")
+    assert (report.new, report.changed, report.missing) == ([], [], [])
+    assert sorted(report.withdrawn) == sorted(withdrawn)
+    assert len(report.unchanged) == len(_entries()) - len(withdrawn)
+
+
 def test_round_trip_notices_a_dropped_entry() -> None:
-    lines = list_from_data().splitlines()
-    dropped = next(line for line in lines if line.startswith("**"))
-    report = import_list("\n".join(x for x in lines if x != dropped), DATA, "x")
-    assert len(report.missing) == 1
+    # An entry listed once (one listing less of an entry listed twice is a change, not a loss)
+    # that the newest version still lists (a withdrawn one is reported as withdrawn).
+    withdrawn = _withdrawn()
+    rid = next(rid for rid, _, _, listed_in in _entries()
+               if len(listed_in) == 1 and rid not in withdrawn)  # fmt: skip
+    report = import_list(list_from_data(skip={rid}), DATA, "x")
+    assert [m["id"] for m in report.missing] == [rid]
+    assert (report.new, report.changed, report.withdrawn) == ([], [], [])
