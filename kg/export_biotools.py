@@ -5,31 +5,33 @@ Facts come only from the built KG (``dlbio.nt`` of a release): name, our descrip
 operations, input/output data with their labels, the paper's DOI, code and documentation links,
 and the repository owner as provider. EDAM formats are attached to the inputs (or outputs) only
 when the method has data on one side alone; otherwise the data cannot say where they belong and
-they are left out. Each record is checked against the biotoolsSchema rules in ``RULES``.
+they are left out. Names are spelt in the schema's name characters (``NAME_SPELLING``); each
+record is checked by ``kg.biotools_rules`` (the official JSON schema's rules plus bio.tools' own).
 """
 
 from __future__ import annotations
 
 import json
-import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 
+from kg.biotools_rules import problems
 from kg.namespaces import PREFIXES, expand
 
-#: biotoolsSchema rules checked on every record (the schema's own patterns and lengths).
-RULES = {
-    "biotoolsID": re.compile(r"^[_a-zA-Z0-9.~-]*$"),
-    "homepage": re.compile(r"^(http|https|ftp)://[^\s/$.?#].[^\s]*$"),
-    "topic": re.compile(r"^http://edamontology\.org/topic_\d{4}$"),
-    "operation": re.compile(r"^http://edamontology\.org/operation_\d{4}$"),
-    "data": re.compile(r"^http://edamontology\.org/data_\d{4}$"),
-    "format": re.compile(r"^http://edamontology\.org/format_\d{4}$"),
-}
-NAME_LENGTH, DESCRIPTION_LENGTH = (1, 100), (10, 1000)
+__all__ = ["NAME_SPELLING", "biotools_name", "export", "problems", "record"]
+
+#: Characters of our names outside biotoolsSchema's name pattern, spelt with allowed ones: every
+#: dash and the minus sign become a hyphen-minus; the prime (as in 5′ UTR) is spelt " prime", as
+#: the Sequence Ontology names five_prime_UTR. Accents are then dropped (NFKD); anything still
+#: outside the pattern is kept and reported by ``problems``, never guessed.
+NAME_SPELLING = str.maketrans(
+    {"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-",
+     "\u2212": "-", "\u2032": " prime"}
+)
 BIOTOOLS = "https://bio.tools/"
 
 
@@ -129,13 +131,26 @@ def _credit(graph: Graph, method: Facts) -> list[dict[str, Any]]:
     ]
 
 
+def biotools_name(name: str) -> str:
+    """Our name spelt in biotoolsSchema's name characters (``NAME_SPELLING``), collapsed spaces.
+
+    >>> biotools_name("CNN architectures for DNA–protein binding")
+    'CNN architectures for DNA-protein binding'
+    >>> biotools_name("Yeast 5′ UTR regulatory grammar model")
+    'Yeast 5 prime UTR regulatory grammar model'
+    """
+    spelt = unicodedata.normalize("NFKD", name.translate(NAME_SPELLING))
+    spelt = "".join(char for char in spelt if not unicodedata.combining(char))
+    return " ".join(spelt.split())
+
+
 def record(graph: Graph, iri: str) -> dict[str, Any]:
     """The biotoolsSchema record of the method ``iri``."""
     method = graph.facts(iri)
     servers, docs, code = _links(graph, method)
     tool_id = _registered_id(graph, method) or iri.rsplit("/", 1)[-1]
     entry: dict[str, Any] = {
-        "name": method.one("rdfs:label"),
+        "name": biotools_name(method.one("rdfs:label") or ""),
         "description": method.one("dcterms:description"),
         "homepage": (servers or code or [iri])[0],
         "biotoolsID": tool_id,
@@ -151,35 +166,6 @@ def record(graph: Graph, iri: str) -> dict[str, Any]:
     entry["documentation"] = [{"url": url, "type": ["General"]} for url in docs]
     entry["credit"] = _credit(graph, method)
     return {key: value for key, value in entry.items() if value not in ([], None)}
-
-
-def _edam_uris(entry: dict[str, Any]) -> list[tuple[str, str]]:
-    found = [("topic", t["uri"]) for t in entry.get("topic", [])]
-    for function in entry.get("function", []):
-        found += [("operation", o["uri"]) for o in function.get("operation", [])]
-        for side in function.get("input", []) + function.get("output", []):
-            found.append(("data", side["data"]["uri"]))
-            found += [("format", f["uri"]) for f in side.get("format", [])]
-    return found
-
-
-def problems(entry: dict[str, Any]) -> list[str]:
-    """Every biotoolsSchema rule the record breaks (empty when valid)."""
-    found = []
-    if not RULES["biotoolsID"].match(entry.get("biotoolsID", "")) or not entry.get("biotoolsID"):
-        found.append(f"biotoolsID {entry.get('biotoolsID')!r} does not match ^[_a-zA-Z0-9.~-]*$")
-    if not RULES["homepage"].match(entry.get("homepage", "")):
-        found.append(f"homepage {entry.get('homepage')!r} is not an http(s)/ftp URL")
-    if not NAME_LENGTH[0] <= len(entry.get("name") or "") <= NAME_LENGTH[1]:
-        found.append("name must have 1 to 100 characters")
-    if not DESCRIPTION_LENGTH[0] <= len(entry.get("description") or "") <= DESCRIPTION_LENGTH[1]:
-        found.append("description must have 10 to 1000 characters")
-    if not entry.get("function") or not entry["function"][0].get("operation"):
-        found.append("function needs at least one EDAM operation")
-    for branch, uri in _edam_uris(entry):
-        if not RULES[branch].match(uri):
-            found.append(f"{uri} is not an EDAM {branch} URI")
-    return found
 
 
 def export(ntriples: Path, out: Path) -> list[tuple[Path, list[str]]]:

@@ -29,7 +29,7 @@ def export() -> None:
     help="Build folder whose current release is exported.",
 )
 def biotools(out: Path | None, build_dir: Path | None) -> None:
-    """One bio.tools (biotoolsSchema) JSON record per method, checked against its rules."""
+    """One bio.tools (biotoolsSchema) JSON record per method, checked against its JSON schema's rules."""
     paths = default_paths(build=build_dir)
     source = paths.current / "dlbio.nt"
     if not source.is_file():
