@@ -51,6 +51,15 @@ SETTINGS: dict[str, tuple[Any, Callable[[Any], Any]]] = {
     "DLBIO_RELOAD_SECONDS": (1.0, float),  # how often a worker checks KG_DIR moved; 0: never
     "DLBIO_THREADS": (2, int),  # request threads per granian worker (queries in flight each)
     "DLBIO_BATCH_SCHEDULING": (True, _as_bool),  # granian workers under SCHED_BATCH (Linux)
+    # Who answers for the dlbio prefix in registries (/registry.json); never guessed, empty: unset.
+    "DLBIO_CONTACT_NAME": ("", str),
+    "DLBIO_CONTACT_EMAIL": ("", str),  # one person's address (Bioregistry refuses group lists)
+    "DLBIO_CONTACT_ORCID": ("", str),
+    "DLBIO_CONTACT_GITHUB": ("", str),
+    "DLBIO_CONTRIBUTOR_NAME": ("", str),  # who submits the prefix to Bioregistry
+    "DLBIO_CONTRIBUTOR_ORCID": ("", str),
+    "DLBIO_CONTRIBUTOR_GITHUB": ("", str),
+    "DLBIO_CONTRIBUTOR_EMAIL": ("", str),
 }
 
 

@@ -9,8 +9,10 @@ external identifier the KG does not hold answers 404 naming its standard IRI.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from typing import Any
 
-from flask import Blueprint, Response, jsonify, redirect
+from flask import Blueprint, Response, current_app, jsonify, redirect
 
 from kg.namespaces import BASE, EDAM, PREFIXES, expand
 from kg.void import DESCRIPTION, TITLE
@@ -22,7 +24,13 @@ from server.related import METHOD
 from server.segments import RECORD_SEGMENTS
 
 bp = Blueprint("registry", __name__)
-LOCAL_ID = rf"({'|'.join(RECORD_SEGMENTS)})/[a-z0-9]+(-[a-z0-9]+)*"
+_WORD = r"[a-z0-9]+(-[a-z0-9]+)*"
+#: Segments whose IRIs we mint: the records, the concept schemes and the example queries.
+ID_SEGMENTS = (*RECORD_SEGMENTS, "scheme", "query")
+#: An entity ID (``method/deepbind``), optionally with the fragment of one of its parts
+#: (``method/deepbind#link-1``, ``dataset/dlbio-kg#dump-dlbio.ttl.gz``), or a schema term.
+LOCAL_ID = (rf"(({'|'.join(ID_SEGMENTS)})/{_WORD}(#[a-z0-9]+([.-][a-z0-9]+)*)?"
+            r"|schema/([A-Za-z][A-Za-z0-9_]*)?)")
 PATTERN = f"^{LOCAL_ID}$"
 #: External prefix → (predicate whose literal holds the identifier, case-insensitive?).
 LITERAL_IDS = {
@@ -106,29 +114,89 @@ def _example(index: KGIndex) -> str:
     return preferred[0][len(base_iri()) :] if preferred else "method/deepbind"
 
 
-def registry_record(index: KGIndex) -> dict[str, object]:
-    """The record a registry (Bioregistry, identifiers.org) needs to list the ``dlbio`` prefix."""
+def _example_extras(index: KGIndex, example: str) -> list[str]:
+    """One more example per other kind of IRI we mint (query, scheme, fragment, schema term)."""
+    base, extras = base_iri(), []
+    for segment in ("query", "scheme"):
+        found = sorted(s for s in index.out if s.startswith(f"{base}{segment}/") and "#" not in s)
+        extras += [found[0][len(base) :]] if found else []
+    parts = sorted(s for s in index.out if s.startswith(f"{base}{example}#"))
+    extras += [parts[0][len(base) :]] if parts else []
+    return [*extras, "schema/Method"]
+
+
+#: Registry field → (its settings by field of the person, fields Bioregistry's checks require).
+PEOPLE = {
+    "contact": ("DLBIO_CONTACT_", ("name", "email")),
+    "contributor": ("DLBIO_CONTRIBUTOR_", ("name", "orcid", "github")),
+}
+
+
+#: Field of a person → (the check Bioregistry's schema and data tests apply, what it is).
+CHECKS = {
+    "orcid": (lambda v: re.fullmatch(r"\d{4}-\d{4}-\d{4}-\d{3}[\dX]", v) is not None, "ORCID"),
+    "email": (lambda v: re.fullmatch(r"[^@\s]+@[^@\s]+\.[a-z]{2,}", v, re.I) is not None
+              and v.split("@")[0].lower() not in GROUP_MAILBOXES, "personal email"),
+    "github": (lambda v: re.fullmatch(r"[A-Za-z0-9](-?[A-Za-z0-9])*", v) is not None,
+               "GitHub handle"),
+}
+GROUP_MAILBOXES = {"contact", "help", "helpdesk", "discuss", "support"}
+
+
+def _person(settings: Mapping[str, Any], field: str) -> tuple[dict[str, str] | None, list[str]]:
+    """The configured person for ``field``, or None and the settings still to set."""
+    prefix, required = PEOPLE[field]
+    person = {key: str(settings.get(prefix + key.upper(), "")).strip()
+              for key in ("name", "orcid", "email", "github")}
+    missing = [prefix + key.upper() for key in required if not person[key]]
+    missing += [f"{prefix}{key.upper()} (not a valid {what})" for key, (check, what) in CHECKS.items()
+                if person[key] and not check(person[key])]
+    return (None if missing else {k: v for k, v in person.items() if v}), missing
+
+
+def _missing_note(missing: dict[str, list[str]]) -> str:
+    parts = [f"no {field} (set {', '.join(names)})" for field, names in missing.items()]
+    return ("Not ready for submission to Bioregistry, which requires a contact with an email "
+            "and a contributor with ORCID and GitHub handle: " + "; ".join(parts) + ".")
+
+
+def registry_record(index: KGIndex, settings: Mapping[str, Any]) -> dict[str, object]:
+    """The Bioregistry record of the ``dlbio`` prefix (only keys of Bioregistry's schema).
+
+    Contact and contributor come from ``settings`` (``DLBIO_CONTACT_*``,
+    ``DLBIO_CONTRIBUTOR_*``); while either is unset the ``comment`` says which settings are
+    missing, and nothing stands in for them.
+    """
     base = base_iri()
-    return {
+    example = _example(index)
+    record: dict[str, object] = {
         "prefix": "dlbio",
         "name": TITLE,
-        "homepage": base,
         "description": DESCRIPTION,
+        "homepage": base,
         "pattern": PATTERN,
         "uri_format": f"{base}$1",
-        "example": _example(index),
+        "example": example,
+        "example_extras": _example_extras(index, example),
         "license": "CC0-1.0",
-        "contact": {"name": "DLBio-KG curators", "url": base},
-        "publications": [],
-        "keywords": ["bioinformatics", "deep learning", "EDAM", "knowledge graph",
-                     "machine learning", "software"],
+        "keywords": sorted(["bioinformatics", "deep learning", "edam", "knowledge graph",
+                            "machine learning", "software"]),
         "download_rdf": f"{base}download/dlbio.ttl",
-        "sparql": f"{base}sparql",
-        "resolver": f"{base}resolve/dlbio:$1",
+        "depends_on": ["edam"],
     }
+    missing = {}
+    for field in PEOPLE:
+        person, lacking = _person(settings, field)
+        if person:
+            record[field] = person
+        else:
+            missing[field] = lacking
+    if missing:
+        record["comment"] = _missing_note(missing)
+    return record
 
 
 @bp.route("/registry.json")
 def registry_json() -> Response:
     """The registry record as JSON."""
-    return jsonify(registry_record(get_index()))
+    return jsonify(registry_record(get_index(), current_app.config))

@@ -38,13 +38,14 @@ def curated() -> Callable[[str], list[dict]]:
 
 @pytest.fixture(scope="session")
 def ld_release(tmp_path_factory: pytest.TempPathFactory, schema_cache: Path) -> BuildResult:
-    """The curated data plus one renamed record, built into a private build folder."""
+    """The curated data and example queries plus one renamed record, built into a private
+    build folder (the real KG, as ``dlbio build`` makes it)."""
     root = tmp_path_factory.mktemp("ld")
     shutil.copytree(DATA, root / "data")
     with (root / "data" / "frameworks.yaml").open("a", encoding="utf-8") as handle:
         handle.write(yaml.safe_dump([RENAMED], sort_keys=False, allow_unicode=True))
     paths = Paths(PROJECT_ROOT / "schema" / "dlbio.yaml", root / "data", root / "build",
-                  schema_cache)
+                  schema_cache, queries=PROJECT_ROOT / "queries")
     return build(paths)
 
 
