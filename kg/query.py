@@ -16,6 +16,7 @@ from pyoxigraph import (
 from rich.table import Table
 
 from kg.namespaces import BASE, PREFIXES, compact
+from kg.sparql_errors import explain
 
 RESULT_FORMATS = {
     "json": QueryResultsFormat.JSON,
@@ -70,7 +71,7 @@ def run_query(store: Store, query: str, fmt: str | None) -> Table | bytes | str:
     try:
         result = store.query(query, base_iri=BASE, prefixes=PREFIXES)
     except SyntaxError as exc:
-        raise QueryUsageError(f"SPARQL syntax error: {exc}") from exc
+        raise QueryUsageError(f"SPARQL syntax error: {explain(query, str(exc), PREFIXES)}") from exc
     if isinstance(result, QueryTriples):
         fmt = fmt or "ttl"
         if fmt not in GRAPH_FORMATS:

@@ -16,20 +16,10 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
+from kg.sparql_errors import IRIREF, LEXEMES, UCHAR
+
 MAX_SERVICE_WORDS = 64
 FORMS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")
-_UCHAR = r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}"
-IRIREF = re.compile(rf"<(?:[^<>\"{{}}|^`\\\x00-\x20]++|{_UCHAR})*+>")  # possessive: no backtracking
-STRING = re.compile(
-    r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
-    r'|"(?:[^"\\\n\r]|\\.)*"|\'(?:[^\'\\\n\r]|\\.)*\'',
-    re.DOTALL,
-)
-COMMENT = re.compile(r"#[^\n\r]*")
-LEXEMES = re.compile(
-    rf"(?P<string>{STRING.pattern})|(?P<comment>{COMMENT.pattern})|(?P<iri>{IRIREF.pattern})",
-    re.DOTALL,
-)
 VARNAME_CHAR = re.compile(r"[\w\u00B7\u0300-\u036F\u203F-\u2040]")
 PN_CHAR = re.compile(r"[\w.\-%\\:\u00B7\u0300-\u036F\u203F-\u2040]")
 PNAME = re.compile(r"([^\W\d][\w.\-]*)?:((?:[\w.\-:%]|\\.)*)")
@@ -161,7 +151,7 @@ def _candidates(code: str, iris: list[tuple[int, str]]) -> list[str]:
 
 
 def _unescape(iri: str) -> str:
-    return re.sub(_UCHAR, lambda m: chr(int(m.group()[2:], 16)), iri)
+    return re.sub(UCHAR, lambda m: chr(int(m.group()[2:], 16)), iri)
 
 
 def _resolve(target: str, prefixes: dict[str, list[str]], bases: list[str]) -> list[str]:

@@ -16,6 +16,7 @@ from typing import Any
 import pyoxigraph as ox
 from flask import Blueprint, Flask, Response, current_app, request
 
+from kg.sparql_errors import explain
 from server import dumps, protocol
 from server.cache import CACHEABLE
 from server.errors import ApiError, error_reply, raw_error
@@ -98,7 +99,7 @@ def _job(kg: KG, query: protocol.QueryRequest, choices: Choices, base_iri: str,
         try:
             result = kg.store.query(query.query, base_iri=base_iri, **query.dataset_options())
         except SyntaxError as exc:
-            raise QueryFailed(400, f"query syntax error: {exc}") from None
+            raise QueryFailed(400, f"query syntax error: {explain(query.query, str(exc))}") from None
         if isinstance(result, ox.QueryTriples):
             writer.meta = _acceptable(choices.rdf, "rdf")
         else:

@@ -109,3 +109,24 @@ def test_serve_without_a_build_is_a_usage_error(runner, tmp_path):
     result = runner.invoke(cli, ["serve", "--build-dir", str(tmp_path), "--port", "1"])
     assert result.exit_code == 2
     assert "run `dlbio build`" in result.output
+
+
+def test_syntax_error_names_an_unknown_prefix_and_the_declared_ones(runner, built_fixture):
+    result = _query(runner, built_fixture, "SELECT ?x WHERE { ?x foo:bar ?y }")
+    assert result.exit_code == 2
+    assert "error at 1:29: undeclared prefix foo: (in foo:bar)" in result.output
+    assert "prefix declared for you: architecture, bibo," in result.output
+    assert "\\u{" not in result.output
+
+
+def test_syntax_error_places_a_misspelt_keyword_at_the_word(runner, built_fixture):
+    result = _query(runner, built_fixture, "SELEC ?x WHERE { ?x ?p ?y }")
+    assert result.exit_code == 2
+    assert "error at 1:1: unknown word 'SELEC'; expected here: BASE, PREFIX, SELECT" in result.output
+    assert "Did you mean SELECT?" in result.output
+
+
+def test_syntax_error_says_a_brace_is_unclosed(runner, built_fixture):
+    result = _query(runner, built_fixture, "SELECT ?x WHERE { ?x ?p ?y ")
+    assert result.exit_code == 2
+    assert "unclosed brace: the '{' opened at 1:17 is never closed" in result.output
