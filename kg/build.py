@@ -29,7 +29,7 @@ from kg.namespaces import EDAM, PREFIXES
 from kg.paths import Paths
 from kg.records import Record, read_all
 from kg.schema import SchemaArtifacts, ensure_artifacts
-from kg.shacl import check_shapes
+from kg.shacl import Locator, check_shapes
 from kg.validate import validate
 from kg.void import class_counts, void_triples
 
@@ -157,7 +157,7 @@ def build(paths: Paths, step: Step = lambda _: None, check_shacl: bool = True) -
     ntriples = ntriples_bytes(triples)
     if check_shacl:
         step(f"Checking {len(triples)} triples against SHACL shapes")
-        check_shapes(ntriples, artifacts.shacl)
+        check_shapes(triples, artifacts.shacl, Locator(records, artifacts))
     paths.releases.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=paths.releases))
     staging.chmod(0o755)
