@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: serve test build lint clean browser node assets
+.PHONY: serve test build lint clean browser apache node assets
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,13 @@ browser:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "Browser tests need Debian's chromium: sudo apt-get install chromium" >&2; exit 1; fi; }
+
+# The w3id.org rules (w3id/.htaccess) are tested with Debian's Apache httpd and mod_rewrite:
+# apache2-bin is the server and its modules without the system service (nothing starts on port 80).
+apache:
+	@{ command -v apache2 || test -x /usr/sbin/apache2; } >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq apache2-bin >/dev/null; \
+	  else echo "The w3id rules' tests need Debian's apache2: sudo apt-get install apache2-bin" >&2; exit 1; fi; }
 
 # The query page's editor bundle: npm packages at set-up time, bundled by esbuild into build/assets.
 FRONTEND := server/frontend
@@ -45,7 +52,7 @@ build: $(STAMP)
 serve: build assets
 	$(BIN)/dlbio serve --host $(HOST) --port $(PORT)
 
-test: $(STAMP) browser assets
+test: $(STAMP) browser apache assets
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
