@@ -48,15 +48,22 @@ class BuildResult:
 
 
 def load_and_validate(
-    paths: Paths, step: Step = lambda _: None
+    paths: Paths, step: Step = lambda _: None, wait: bool = True
 ) -> tuple[list[Record], SchemaArtifacts]:
-    """Read the curated data and validate it; raises DataInvalid with located problems."""
+    """Read the curated data and validate it; raises DataInvalid with located problems.
+
+    With ``wait=False`` OWL and docs may still be generating: call ``artifacts.finish()``.
+    """
     step("Generating schema artifacts")
-    artifacts = ensure_artifacts(paths.schema, paths.generated)
-    step("Reading data")
-    records = read_all(paths.data, paths.parse_cache)
-    step(f"Validating {len(records)} records")
-    validate(records, artifacts)
+    artifacts = ensure_artifacts(paths.schema, paths.generated, wait=wait)
+    try:
+        step("Reading data")
+        records = read_all(paths.data, paths.parse_cache)
+        step(f"Validating {len(records)} records")
+        validate(records, artifacts)
+    except BaseException:
+        artifacts.finish()
+        raise
     return merge_history(records), artifacts
 
 
@@ -151,11 +158,25 @@ def _prune(paths: Paths, keep: int = KEEP_RELEASES) -> None:
 
 def build(paths: Paths, step: Step = lambda _: None, check_shacl: bool = True) -> BuildResult:
     """Run the whole build and switch ``current`` to the new release only if every step passed."""
-    records, artifacts = load_and_validate(paths, step)
+    records, artifacts = load_and_validate(paths, step, wait=False)
+    try:
+        release, result = _build_release(paths, records, artifacts, step, check_shacl)
+    finally:
+        artifacts.finish()
+    step("Switching to the new release")
+    _switch(paths, release)
+    _prune(paths)
+    return BuildResult(release, result.version, result.triples, result.files)
+
+
+def _build_release(
+    paths: Paths, records: list[Record], artifacts: SchemaArtifacts, step: Step, shacl: bool
+) -> tuple[Path, BuildResult]:
+    """Convert, check the shapes and write a complete release folder (not yet switched to)."""
     step("Converting to RDF")
     triples = graph_triples(records, artifacts, query_examples(paths.queries))
     ntriples = ntriples_bytes(triples)
-    if check_shacl:
+    if shacl:
         step(f"Checking {len(triples)} triples against SHACL shapes")
         check_shapes(triples, artifacts.shacl, Locator(records, artifacts))
     paths.releases.mkdir(parents=True, exist_ok=True)
@@ -169,7 +190,4 @@ def build(paths: Paths, step: Step = lambda _: None, check_shacl: bool = True) -
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    step("Switching to the new release")
-    _switch(paths, release)
-    _prune(paths)
-    return BuildResult(release, result.version, result.triples, result.files)
+    return release, result

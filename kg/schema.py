@@ -2,22 +2,28 @@
 
 Generated artifacts (JSON Schema, SHACL shapes, OWL, Markdown docs and a slot/class URI index)
 go to ``build/schema/``, keyed by the schema file's SHA-256 so they are regenerated exactly when
-the schema changes and LinkML (slow to import) is loaded only then.
+the schema changes and LinkML (slow to import) is loaded only then. What the build needs (JSON
+Schema, shapes, index) is generated in-process; OWL and docs in a second process on the other core.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
+import subprocess
+import sys
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 INDEX_FILE = "index.json"
+#: Written last by the second process, once the OWL and the docs are in place.
+EXTRAS_DONE = "extras.done"
 #: Bump when what ``_generate`` writes changes, so cached artifacts are regenerated.
-GENERATOR_VERSION = "3"
+GENERATOR_VERSION = "4"
 
 
 @dataclass(frozen=True)
@@ -41,6 +47,12 @@ class SchemaArtifacts:
     ancestors: dict[str, list[str]]
     enum_meanings: dict[str, dict[str, str]]
     relation_chains: dict[str, list[str]]
+    pending: subprocess.Popen | None = field(default=None, compare=False, repr=False)
+
+    def finish(self) -> None:
+        """Wait for the OWL and docs being generated in the background; raise if that failed."""
+        if self.pending is not None and self.pending.wait() != 0:
+            raise RuntimeError(f"generating OWL and docs failed (exit {self.pending.returncode})")
 
     def is_a(self, cls: str, ancestor: str) -> bool:
         """Whether ``cls`` is ``ancestor`` or one of its subclasses."""
@@ -89,26 +101,61 @@ def _index(schema: Path) -> dict[str, Any]:
 
 
 def _generate(schema: Path, folder: Path) -> None:
-    from linkml.generators.docgen import DocGenerator
+    """What the build needs: JSON Schema, SHACL shapes and the index."""
     from linkml.generators.jsonschemagen import JsonSchemaGenerator
-    from linkml.generators.owlgen import OwlSchemaGenerator
     from linkml.generators.shaclgen import ShaclGenerator
 
     source = str(schema)
     (folder / "dlbio.schema.json").write_text(JsonSchemaGenerator(source).serialize())
     (folder / "dlbio.shacl.ttl").write_text(ShaclGenerator(source).serialize())
+    (folder / INDEX_FILE).write_text(json.dumps(_index(schema), indent=1, sort_keys=True))
+
+
+def generate_extras(schema: Path, folder: Path) -> None:
+    """OWL and Markdown docs into ``folder`` (each moved in place whole), then the done mark."""
+    from linkml.generators.docgen import DocGenerator
+    from linkml.generators.owlgen import OwlSchemaGenerator
+
+    source = str(schema)
+    staging = Path(tempfile.mkdtemp(prefix=".extras-", dir=folder))
     owl = OwlSchemaGenerator(
         source,
         consolidate_cardinality_axioms=True,
         skip_vacuous_min_zero_cardinality_axioms=True,
         skip_vacuous_local_range_axioms=True,
     )
-    (folder / "dlbio.owl.ttl").write_text(owl.serialize())
-    DocGenerator(source, mergeimports=False).serialize(directory=str(folder / "docs"))
-    (folder / INDEX_FILE).write_text(json.dumps(_index(schema), indent=1, sort_keys=True))
+    (staging / "dlbio.owl.ttl").write_text(owl.serialize())
+    DocGenerator(source, mergeimports=False).serialize(directory=str(staging / "docs"))
+    os.replace(staging / "dlbio.owl.ttl", folder / "dlbio.owl.ttl")
+    shutil.rmtree(folder / "docs", ignore_errors=True)
+    os.replace(staging / "docs", folder / "docs")
+    staging.rmdir()
+    (folder / EXTRAS_DONE).write_text("")
 
 
-def _load(folder: Path, digest: str) -> SchemaArtifacts:
+def _generate_into(schema: Path, folder: Path) -> None:
+    """Generate in a staging folder, then move each file in place, the index last."""
+    staging = Path(tempfile.mkdtemp(prefix=".gen-", dir=folder))
+    try:
+        _generate(schema, staging)
+        for name in ("dlbio.schema.json", "dlbio.shacl.ttl", INDEX_FILE):
+            os.replace(staging / name, folder / name)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _stop(process: subprocess.Popen | None) -> None:
+    if process is not None:
+        process.terminate()
+        process.wait()
+
+
+def _start_extras(schema: Path, folder: Path) -> subprocess.Popen:
+    argv = [sys.executable, "-m", "kg.schema", str(schema), str(folder)]
+    return subprocess.Popen(argv, stdin=subprocess.DEVNULL)
+
+
+def _load(folder: Path, digest: str, pending: subprocess.Popen | None) -> SchemaArtifacts:
     document = json.loads((folder / INDEX_FILE).read_text())
     index = document["classes"]
     slots = {
@@ -124,20 +171,33 @@ def _load(folder: Path, digest: str) -> SchemaArtifacts:
         ancestors={cls: body["ancestors"] for cls, body in index.items()},
         enum_meanings=document["enums"],
         relation_chains=document.get("relation_chains", {}),
+        pending=pending,
     )
 
 
-def ensure_artifacts(schema: Path, out_root: Path) -> SchemaArtifacts:
-    """Return the artifacts of ``schema``, generating them into ``out_root/<digest>`` if absent."""
+def ensure_artifacts(schema: Path, out_root: Path, wait: bool = True) -> SchemaArtifacts:
+    """Return the artifacts of ``schema``, generating them into ``out_root/<digest>`` if absent.
+
+    OWL and docs are generated by a second process; with ``wait=False`` the caller calls
+    :meth:`SchemaArtifacts.finish` when it needs them (the build: before switching).
+    """
     digest = schema_digest(schema)
     folder = out_root / digest[:16]
+    pending = None
+    if not (folder / EXTRAS_DONE).exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        pending = _start_extras(schema, folder)
     if not (folder / INDEX_FILE).exists():
-        out_root.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=".gen-", dir=out_root))
         try:
-            _generate(schema, staging)
-            staging.rename(folder)
+            _generate_into(schema, folder)
         except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
+            _stop(pending)
             raise
-    return _load(folder, digest)
+    artifacts = _load(folder, digest, pending)
+    if wait:
+        artifacts.finish()
+    return artifacts
+
+
+if __name__ == "__main__":
+    generate_extras(Path(sys.argv[1]), Path(sys.argv[2]))
