@@ -17,15 +17,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from pyoxigraph import NamedNode, RdfFormat, Store, Triple, serialize
+from pyoxigraph import NamedNode, RdfFormat, Store, Triple
 
 from kg.convert import Converter, edam_triples
-from kg.dumps import DumpFile, ntriples_bytes, sort_triples, write_dumps
+from kg.dumps import DumpFile, ntriples_bytes, sort_triples, turtle_bytes, write_dumps
 from kg.edam import EDAM_VERSION, ancestry
 from kg.errors import BuildFailed
 from kg.examples import ExampleError, example_triples
 from kg.history import merge_history
-from kg.namespaces import EDAM, PREFIXES
+from kg.namespaces import EDAM
 from kg.paths import Paths
 from kg.records import Record, read_all
 from kg.schema import SchemaArtifacts, ensure_artifacts
@@ -133,7 +133,7 @@ def _write_release(
 
 def write_void(void: list[Triple]) -> bytes:
     """Serialize the VoID description as Turtle."""
-    return serialize(sort_triples(void), format=RdfFormat.TURTLE, prefixes=PREFIXES)
+    return turtle_bytes(sort_triples(void))
 
 
 def _switch(paths: Paths, release: Path) -> None:

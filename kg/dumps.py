@@ -1,13 +1,16 @@
 """Deterministic dumps of the graph: sorted N-Triples, Turtle and JSON-LD, each also gzipped.
 
 The same triples always give byte-identical files: triples are sorted, prefixes are fixed and gzip
-headers carry no timestamp or file name.
+headers carry no timestamp or file name. Turtle never holds a local name with a backslash escape
+(``method:basenji\\#link-1``, valid Turtle 1.1 that Virtuoso loads with the backslash kept): such
+IRIs are written in full.
 """
 
 from __future__ import annotations
 
 import gzip
 import hashlib
+import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -22,6 +25,10 @@ DUMP_FORMATS = {
     "dlbio.jsonld": (RdfFormat.JSON_LD, "application/ld+json"),
 }
 GZIP_TYPE = "application/gzip"
+#: A Turtle line's tokens: a literal with its tag or datatype, a run of non-space, or space.
+_TOKENS = re.compile(rb'"(?:[^"\\]|\\.)*"\S*|[^\s"]+|\s+')
+_ESCAPE = re.compile(rb"\\(.)")
+_NAMESPACES = {prefix.encode(): iri.encode() for prefix, iri in PREFIXES.items()}
 
 
 @dataclass(frozen=True)
@@ -56,6 +63,24 @@ def ntriples_bytes(triples: list[Triple]) -> bytes:
     return "".join(f"{t} .\n" for t in triples).encode("utf-8")
 
 
+def _full_iri(token: bytes) -> bytes:
+    """``prefix:local\\#part`` → ``<namespace-IRI local#part>``; other tokens unchanged."""
+    if token[:1] in b'"<' or b"\\" not in token or b":" not in token:
+        return token
+    prefix, _, local = token.partition(b":")
+    return b"<" + _NAMESPACES[prefix] + _ESCAPE.sub(rb"\1", local) + b">"
+
+
+def turtle_bytes(triples: list[Triple]) -> bytes:
+    """Turtle with our prefixes, every IRI whose local name would need an escape written in full."""
+    text = serialize(triples, format=RdfFormat.TURTLE, prefixes=PREFIXES)
+    if b"\\" not in text:
+        return text
+    lines = text.split(b"\n")
+    fixed = (b"".join(map(_full_iri, _TOKENS.findall(ln))) if b"\\" in ln else ln for ln in lines)
+    return b"\n".join(fixed)
+
+
 def write_dumps(
     triples: list[Triple], folder: Path, ntriples: bytes | None = None
 ) -> list[DumpFile]:
@@ -67,6 +92,8 @@ def write_dumps(
     for name, (rdf_format, media_type) in DUMP_FORMATS.items():
         if rdf_format == RdfFormat.N_TRIPLES:
             content = ntriples if ntriples is not None else ntriples_bytes(triples)
+        elif rdf_format == RdfFormat.TURTLE:
+            content = turtle_bytes(triples)
         else:
             content = serialize(triples, format=rdf_format, prefixes=PREFIXES)
         size, digest = _write(folder / name, content)
