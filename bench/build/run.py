@@ -9,6 +9,10 @@ Sub-commands (results go to ``bench/work/results/*.json``; ``report`` turns them
 * ``peers``  — the same work done by a peer tool in the same run (see ``peers.py``);
 * ``report`` — print the Markdown tables of every result file.
 
+``--before REV`` runs every measurement twice, interleaved, in the same run: with the ``kg/`` of
+commit REV (``git archive`` into ``bench/work/before/``, its ``kg.cli.main`` run with that
+folder first on ``sys.path``; labels get ``before``) and with the working tree (``after``).
+
 Wall clock comes from ``time.perf_counter`` around the child; CPU time (user + system) and
 peak RSS from ``os.wait4``'s ``ru_utime``/``ru_stime``/``ru_maxrss`` of that child only. Per-step times are parsed from the ``✓ step (x.xx s)`` lines
 that the CLI prints on stderr; ``startup`` is wall minus the sum of steps (interpreter start-up
@@ -129,20 +133,46 @@ def _env(**extra: str) -> dict[str, str]:
     return env | {"SOURCE_DATE_EPOCH": "1700000000", "COLUMNS": "200"} | extra
 
 
+#: Code versions to measure: ("after", None) for the working tree, ("before", folder) for a commit.
+CODES: list[tuple[str, Path | None]] = [("after", None)]
+
+
+def export_before(rev: str) -> Path:
+    """``kg/`` of ``rev`` in ``bench/work/before`` (schema, data and queries stay the tree's)."""
+    folder = WORK / "before"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    archive = subprocess.run(
+        ["git", "archive", rev, "kg"], cwd=ROOT, capture_output=True, check=True
+    )
+    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive.stdout, check=True)
+    return folder
+
+
 def _build(label: str, data: Path, build_dir: Path, *flags: str, **env: str) -> Run:
-    argv = [str(DLBIO), "build", "--data", str(data), "--build-dir", str(build_dir), *flags]
+    args = ["build", "--data", str(data), "--build-dir", str(build_dir), *flags]
+    code = env.pop("code", None)
+    if code:
+        boot = f"import sys; sys.path.insert(0, {code!r}); from kg.cli import main; main()"
+        argv = [str(PYTHON), "-c", boot, *args]
+        env["DLBIO_SCHEMA"] = str(ROOT / "schema" / "dlbio.yaml")
+        env["DLBIO_QUERIES_DIR"] = str(ROOT / "queries")
+    else:
+        argv = [str(DLBIO), *args]
     return measure(label, argv, _env(**env))
 
 
 def bench_real(reps: int) -> list[Run]:
-    """Cold (empty build dir) and warm (artifacts cached) builds of the curated list."""
+    """Cold (no build dir at all) and warm (artifacts cached) builds of the curated list."""
     runs = []
-    for i in range(reps):
-        folder = WORK / "real-cold"
-        shutil.rmtree(folder, ignore_errors=True)
-        runs.append(_build(f"cold #{i + 1}", ROOT / "data", folder))
-    for i in range(reps):
-        runs.append(_build(f"warm #{i + 1}", ROOT / "data", WORK / "real-cold"))
+    for kind in ("cold", "warm"):
+        for i in range(reps):
+            for name, code in CODES:
+                folder = WORK / f"real-{name}"
+                if kind == "cold":
+                    shutil.rmtree(folder, ignore_errors=True)
+                env = {"code": str(code)} if code else {}
+                runs.append(_build(f"{kind} {name} #{i + 1}", ROOT / "data", folder, **env))
     return runs
 
 
@@ -159,25 +189,28 @@ def synth_folder(n: int) -> Path:
 
 
 def warm_schema_cache() -> Path:
-    """Generate the schema artifacts once, so synthetic runs measure the data-dependent steps."""
+    """Generate the schema artifacts once per code version, so synthetic runs measure the data."""
     cache = WORK / "schema-cache"
-    _build("schema cache", ROOT / "data", WORK / "schema-warmup", DLBIO_SCHEMA_CACHE=str(cache))
+    for name, code in CODES:
+        env = {"DLBIO_SCHEMA_CACHE": str(cache)} | ({"code": str(code)} if code else {})
+        _build(f"schema cache {name}", ROOT / "data", WORK / "schema-warmup", **env)
     return cache
 
 
 def bench_synth(sizes: list[int], modes: list[str]) -> list[Run]:
-    """Build each synthetic size with SHACL and/or without (``--no-shacl``)."""
+    """Build each synthetic size with SHACL and/or without (``--no-shacl``), each code version."""
     cache = warm_schema_cache()
     runs = []
     for n in sizes:
         data = synth_folder(n)
         for mode in modes:
-            flags = ["--no-shacl"] if mode == "no-shacl" else []
-            folder = WORK / f"build-{n}-{mode}"
-            shutil.rmtree(folder, ignore_errors=True)
-            run = _build(f"{n} {mode}", data, folder, *flags, DLBIO_SCHEMA_CACHE=str(cache))
-            runs.append(run)
-            shutil.rmtree(folder, ignore_errors=True)
+            for name, code in CODES:
+                flags = ["--no-shacl"] if mode == "no-shacl" else []
+                folder = WORK / f"build-{n}-{mode}"
+                shutil.rmtree(folder, ignore_errors=True)
+                env = {"DLBIO_SCHEMA_CACHE": str(cache)} | ({"code": str(code)} if code else {})
+                runs.append(_build(f"{n} {mode}/{name}", data, folder, *flags, **env))
+                shutil.rmtree(folder, ignore_errors=True)
     return runs
 
 
@@ -273,9 +306,10 @@ def real_table(runs: list[Run]) -> str:
     )
     lines = [head + " | startup | load |", "|" + "---|" * (len(REAL_STEPS) + 7)]
     for kind in ("cold", "warm"):
-        group = [r for r in runs if r.label.startswith(kind)]
-        if group:
-            lines.append(_real_row(kind, group))
+        for code in ("before", "after", ""):
+            group = [r for r in runs if r.label.startswith(f"{kind} {code}".strip() + " ")]
+            if group and (code or not any(c in group[0].label for c in ("before", "after"))):
+                lines.append(_real_row(f"{kind} {code}".strip(), group))
     return "\n".join(lines)
 
 
@@ -326,11 +360,14 @@ def main() -> None:
         "--modes", nargs="+", default=["shacl", "no-shacl"], choices=["shacl", "no-shacl"]
     )
     parser.add_argument("--name", help="result file name (default: the sub-command)")
+    parser.add_argument("--before", help="also measure kg/ of this commit, interleaved")
     parser.add_argument(
         "--max-load", type=float, help="wait (≤ 3 min) for a 1-min load average below this"
     )
     args = parser.parse_args()
     MAX_LOAD[0] = args.max_load
+    if args.before:
+        CODES.insert(0, ("before", export_before(args.before)))
     if args.what == "report":
         print(report())
         return
