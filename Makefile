@@ -49,7 +49,9 @@ assets: $(ASSETS)
 build: $(STAMP)
 	$(BIN)/dlbio build
 
+# Prints the URL once ready; stop it with Ctrl-C. Another address: make serve HOST=0.0.0.0 PORT=8080
 serve: build assets
+	@echo "Starting DLBio-KG on http://$(HOST):$(PORT)/ (stop it with Ctrl-C)"
 	$(BIN)/dlbio serve --host $(HOST) --port $(PORT)
 
 test: $(STAMP) browser apache assets

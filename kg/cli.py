@@ -204,6 +204,7 @@ def query(query_or_file: str, fmt: str | None, build_dir: Path | None) -> None:
     help="Serve these RDF files instead of the built KG (repeatable).",
 )
 @click.option("--timeout", type=float, help="Query deadline in seconds (DLBIO_QUERY_TIMEOUT).")
+@click.option("--access-log", is_flag=True, help="Write one line per request to stdout.")
 @build_option
 def serve(
     host: str,
@@ -213,10 +214,14 @@ def serve(
     threads: int | None,
     load: tuple[str, ...],
     timeout: float | None,
+    access_log: bool,
     build_dir: Path | None,
 ) -> None:
-    """Serve the built KG (or --load files) over SPARQL and linked data on HOST:PORT."""
-    from server.serve import run
+    """Serve the built KG (or --load files) over SPARQL and linked data on HOST:PORT.
+
+    Prints the URL once it listens; stop it with Ctrl-C.
+    """
+    from server.serve import PortUnavailable, run
     from server.store import KGError
 
     kg_dir = None if load else str(_paths(build_dir=build_dir).current)
@@ -230,7 +235,11 @@ def serve(
             timeout=timeout,
             front=front,
             threads=threads,
+            access_log=access_log,
         )
+    except PortUnavailable as exc:
+        console.print(f"dlbio serve: {exc}", markup=False)
+        sys.exit(EXIT_USAGE)
     except KGError as exc:
         raise click.UsageError(str(exc)) from exc
 

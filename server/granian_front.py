@@ -15,9 +15,11 @@ tested in ``tests/endpoint/test_granian.py``:
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 import sys
+import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -202,18 +204,45 @@ def wsgi_runner(app: Callable, script_name: str = "") -> Callable[[Any, dict], i
     return run
 
 
+def access_line(scope: dict[str, Any], status: int, seconds: float) -> None:
+    """One access-log line for a request (granian's ``granian.access`` logger, on stdout)."""
+    query = scope.get("QUERY_STRING")
+    target = scope.get("PATH_INFO", "") + (f"?{query}" if query else "")
+    logging.getLogger("granian.access").info(
+        '%s - [%s] "%s %s %s" %d %.1f ms', scope.get("REMOTE_ADDR", "-"),
+        time.strftime("%d/%b/%Y:%H:%M:%S %z"), scope.get("REQUEST_METHOD", "-"), target,
+        scope.get("SERVER_PROTOCOL", "-"), status, seconds * 1000)
+
+
 def _use_own_runner() -> None:
-    """Make granian's workers serve each request with ``wsgi_runner`` (they fork after this)."""
+    """Make granian's workers serve each request with ``wsgi_runner`` (they fork after this);
+    with an access-log format, each request is logged as granian's own runner would."""
     import granian.server.mp as granian_mp
 
     def build(callback: Callable, scope_opts: dict[str, Any], access_log_fmt: Any = None) -> Any:
-        return wsgi_runner(callback, scope_opts.get("url_path_prefix") or "")
+        run = wsgi_runner(callback, scope_opts.get("url_path_prefix") or "")
+        if not access_log_fmt:
+            return run
+
+        def logged(handle: Any, scope: dict[str, Any]) -> int:
+            clock, status = time.perf_counter(), 500
+            try:
+                status = run(handle, scope)
+            finally:
+                access_line(scope, status, time.perf_counter() - clock)
+            return status
+
+        return logged
 
     granian_mp._wsgi_call_wrap = build
 
 
-def serve_granian(app: Flask, host: str, port: int, workers: int, threads: int) -> None:
-    """Serve ``app`` under granian until interrupted (``workers`` processes × ``threads``)."""
+def serve_granian(app: Flask, host: str, port: int, workers: int, threads: int,
+                  access_log: bool = False, on_ready: Callable[[], None] | None = None) -> None:
+    """Serve ``app`` under granian until interrupted (``workers`` processes × ``threads``).
+
+    ``on_ready`` runs in the master once its sockets listen, before the workers start.
+    """
     from granian.constants import Interfaces
 
     _use_own_runner()
@@ -225,8 +254,9 @@ def serve_granian(app: Flask, host: str, port: int, workers: int, threads: int) 
         workers=workers, blocking_threads=threads, websockets=False,
         respawn_failed_workers=True, workers_kill_timeout=5,
         log_level="warning",  # type: ignore[arg-type]
+        log_access=access_log,
     )
     server.respawned_wrks = _KeepRespawning()
+    if on_ready is not None:
+        server.on_startup(on_ready)
     server.serve(target_loader=lambda _target: app)
-
-

@@ -26,6 +26,13 @@ def _bioregistry():  # type: ignore[no-untyped-def]
     return bioregistry
 
 
+def preload() -> None:
+    """Import the Bioregistry and read its prefix data now (the server does so before forking)."""
+    _bioregistry().normalize_prefix("doi")
+    for prefix in EXTERNAL:
+        _pattern(prefix)
+
+
 def normalize_prefix(prefix: str) -> str | None:
     """The Bioregistry's preferred prefix for ``prefix`` (case and synonyms folded), if known."""
     return _bioregistry().normalize_prefix(prefix)
