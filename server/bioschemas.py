@@ -17,6 +17,7 @@ from typing import Any
 from kg.namespaces import EDAM, expand
 from server.kgindex import LABEL, KGIndex
 from server.related import METHOD
+from server.security import escape_script_data
 
 CONTEXT = {
     "@vocab": "http://schema.org/",
@@ -170,5 +171,5 @@ def bioschemas(index: KGIndex, iri: str) -> dict[str, Any] | None:
 
 
 def script_text(document: dict[str, Any]) -> str:
-    """JSON for a ``<script type="application/ld+json">`` element (``</`` cannot end it early)."""
-    return json.dumps(document, ensure_ascii=False, indent=1).replace("</", "<\\/")
+    """JSON for a ``<script type="application/ld+json">`` element: no data string can end it."""
+    return escape_script_data(json.dumps(document, ensure_ascii=False, indent=1))

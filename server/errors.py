@@ -13,6 +13,7 @@ from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
 from server.httputil import Reply, to_response
+from server.security import SECURITY_LIST
 
 MESSAGES = {
     404: "not found: the SPARQL endpoint is at /sparql",
@@ -82,7 +83,9 @@ def raw_error(status: int, reason: str, message: str, accept: str | None) -> byt
     head = (
         f"HTTP/1.1 {status} {reason}\r\nContent-Type: {content_type}\r\n"
         f"Content-Length: {len(data)}\r\nConnection: close\r\n"
-        "Access-Control-Allow-Origin: *\r\n\r\n"
+        "Access-Control-Allow-Origin: *\r\n"
+        + "".join(f"{name}: {value}\r\n" for name, value in SECURITY_LIST)
+        + "\r\n"
     )
     return head.encode("ascii") + data
 

@@ -90,5 +90,8 @@ def add_cors(response: Response) -> Response:
 
 
 def register(app: Flask) -> None:
-    """Install the CORS hook on ``app``."""
+    """Install the CORS hook on ``app`` and the security headers around all of it."""
+    from server.security import SecureHeaders
+
     app.after_request(add_cors)
+    app.wsgi_app = SecureHeaders(app.wsgi_app)  # type: ignore[method-assign]

@@ -43,6 +43,7 @@ from server.negotiation import (
 )
 from server.querytext import QueryRefused, inspect
 from server.retire import GRANIAN_HANDLE, exit_now, retire
+from server.security import SECURITY_LIST
 from server.store import KG, get_kg
 
 bp = Blueprint("sparql", __name__)
@@ -152,7 +153,7 @@ def _guard(query: protocol.QueryRequest, environ: dict[str, Any], app: Flask) ->
             try:
                 retire("granian")  # drain, then stop accepting, before the 503 leaves
             finally:
-                handle.response_bytes(503, reply.headers + CORS_LIST, reply.body)
+                handle.response_bytes(503, reply.headers + CORS_LIST + SECURITY_LIST, reply.body)
 
     else:
         return None
