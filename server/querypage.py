@@ -32,6 +32,7 @@ from flask import (
 from kg.examples import ExampleError, ExampleQuery, read_examples
 from kg.namespaces import EDAM, PREFIXES
 from kg.paths import PROJECT_ROOT
+from server.security import new_nonce, policy
 
 bp = Blueprint("querypage", __name__, template_folder="templates")
 log = logging.getLogger(__name__)
@@ -165,15 +166,18 @@ def _requested() -> tuple[str, ExampleQuery | None, bool]:
 def query_page() -> Response:
     """The query page: editor (or plain form), example picker and result area."""
     text, chosen, autorun = _requested()
+    nonce = new_nonce()
     body = render_template(
         "query.html",
         sparql_text=text,
         themes=themes(examples()),
         chosen=chosen,
         assets=asset_urls(),
-        config=page_config(chosen, autorun),
+        config={**page_config(chosen, autorun), "styleNonce": nonce},
     )
-    return Response(body, content_type="text/html; charset=utf-8")
+    response = Response(body, content_type="text/html; charset=utf-8")
+    response.headers["Content-Security-Policy"] = policy(style_nonce=nonce)
+    return response
 
 
 @bp.route("/assets/<path:filename>")

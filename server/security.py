@@ -8,15 +8,32 @@ JSON-LD and JSON configuration ``<script>`` blocks are data, which CSP does not 
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable, Iterable
 from typing import Any
 
-#: Only this origin's scripts, styles, images and connections; no plugins, no framing.
-CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
-    "form-action 'self'; frame-ancestors 'none'"
-)
+
+def policy(style_nonce: str | None = None) -> str:
+    """Only this origin's scripts, styles, images and connections; no plugins, no framing.
+
+    ``style_nonce`` also admits the ``<style>`` elements carrying it (the query page's editor
+    writes one; its nonce is new for every response).
+    """
+    styles = f"'self' 'nonce-{style_nonce}'" if style_nonce else "'self'"
+    return (
+        f"default-src 'self'; script-src 'self'; style-src {styles}; img-src 'self' data:; "
+        "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
+        "form-action 'self'; frame-ancestors 'none'"
+    )
+
+
+def new_nonce() -> str:
+    """A fresh CSP nonce (128 random bits)."""
+    return secrets.token_urlsafe(16)
+
+
+#: The policy of every response that does not set its own (see ``policy``).
+CONTENT_SECURITY_POLICY = policy()
 SECURITY_HEADERS = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,
     "X-Content-Type-Options": "nosniff",
@@ -28,8 +45,10 @@ _NAMES = frozenset(name.lower() for name in SECURITY_HEADERS)
 
 
 def with_security(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """``headers`` plus the security headers (an app's own value of one of them is replaced)."""
-    return [(n, v) for n, v in headers if n.lower() not in _NAMES] + SECURITY_LIST
+    """``headers`` plus the security headers; a response's own policy (with a nonce) is kept."""
+    own = [(n, v) for n, v in headers if n.lower() == "content-security-policy"]
+    kept = [(n, v) for n, v in headers if n.lower() not in _NAMES]
+    return kept + (own[:1] or SECURITY_LIST[:1]) + SECURITY_LIST[1:]
 
 
 class SecureHeaders:

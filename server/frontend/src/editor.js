@@ -74,9 +74,10 @@ function declareOnColon(prefixes) {
 
 /**
  * Replace `textarea` by an editor holding its text. `onRun` is called on Ctrl/Cmd+Enter;
- * `labelId` names the editor for assistive technology. Returns the EditorView.
+ * `labelId` names the editor for assistive technology; `styleNonce` is the page's CSP nonce for
+ * the one <style> element CodeMirror writes. Returns the EditorView.
  */
-export function createEditor(textarea, { prefixes, onRun, labelId, describedBy }) {
+export function createEditor(textarea, { prefixes, onRun, labelId, describedBy, styleNonce }) {
   const run = () => {
     onRun();
     return true;
@@ -84,6 +85,7 @@ export function createEditor(textarea, { prefixes, onRun, labelId, describedBy }
   const view = new EditorView({
     doc: textarea.value,
     extensions: [
+      ...(styleNonce ? [EditorView.cspNonce.of(styleNonce)] : []),
       basicSetup,
       sparqlLanguage,
       sparqlLanguage.data.of({ autocomplete: completionSource(prefixes) }),

@@ -37,6 +37,7 @@ const editor = createEditor(ui.textarea, {
   onRun: () => run(),
   labelId: "query-label",
   describedBy: "editor-help",
+  styleNonce: config.styleNonce,
 });
 document.body.classList.add("js");
 ui.help.innerHTML = "Press <kbd>Ctrl</kbd>+<kbd>Enter</kbd> to run. Typing a known prefix such as " +
