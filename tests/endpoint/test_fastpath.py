@@ -380,7 +380,7 @@ def test_caches_behave_alike() -> None:
 def test_client_limit_still_applies() -> None:
     """The per-client limit wraps the fast path: a held slot means 429 for the same address."""
     app = make_app(True, DLBIO_MAX_CLIENT_CONCURRENCY=1)
-    limiter = app.wsgi_app.limiter
+    limiter = next(layer.limiter for layer in layers(app.wsgi_app) if hasattr(layer, "limiter"))
     slot = limiter.acquire("127.0.0.1")
     try:
         assert call(app, get(ASK)).status.startswith("429 ")
