@@ -17,6 +17,7 @@ from pathlib import Path
 
 from pyoxigraph import RdfFormat, Triple, serialize
 
+from kg.jsonld import compact_jsonld
 from kg.namespaces import PREFIXES
 
 DUMP_FORMATS = {
@@ -92,6 +93,8 @@ def write_dumps(
     for name, (rdf_format, media_type) in DUMP_FORMATS.items():
         if rdf_format == RdfFormat.N_TRIPLES:
             content = ntriples if ntriples is not None else ntriples_bytes(triples)
+        elif rdf_format == RdfFormat.JSON_LD:  # compacted with the published context
+            content = compact_jsonld(triples)
         elif rdf_format == RdfFormat.TURTLE:
             content = turtle_bytes(triples)
         else:

@@ -1,4 +1,8 @@
-"""The VoID/DCAT description of a build: version, license, counts, dumps and their checksums."""
+"""The VoID/DCAT description of a build: version, dates, publisher, license, counts, dumps.
+
+Each dump is a ``dcat:Distribution`` with its download and access URL, its media type (and the
+gzip compression format) as IANA IRIs, size, triple count, license and SHA-256 checksum.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +18,15 @@ from kg.namespaces import BASE, PREFIXES
 DATASET = NamedNode(BASE + "dataset/dlbio-kg")
 LICENSE = NamedNode("https://creativecommons.org/publicdomain/zero/1.0/")
 SPDX = "http://spdx.org/rdf/terms#"
+FOAF = "http://xmlns.com/foaf/0.1/"
+IANA = "https://www.iana.org/assignments/media-types/"
+#: The W3C format IRI (``void:feature``) of each dump media type.
+FORMAT_FEATURES = {
+    "text/turtle": "http://www.w3.org/ns/formats/Turtle",
+    "application/n-triples": "http://www.w3.org/ns/formats/N-Triples",
+    "application/ld+json": "http://www.w3.org/ns/formats/JSON-LD",
+}
+PUBLISHER_NAME = "DLBio-KG"
 TITLE = "DLBio-KG: deep-learning methods in biology"
 DESCRIPTION = (
     "A knowledge graph of published deep-learning methods in biology, their papers, code, "
@@ -47,6 +60,9 @@ def _header(version: str, created: str, triples: int, entities: int) -> Iterator
     yield Triple(s, _ns("dcterms", "description"), Literal(DESCRIPTION))
     yield Triple(s, _ns("dcterms", "license"), LICENSE)
     yield Triple(s, _ns("dcterms", "created"), _typed(created, "dateTime"))
+    yield Triple(s, _ns("dcterms", "issued"), _typed(created, "dateTime"))
+    yield Triple(s, _ns("dcterms", "modified"), _typed(created, "dateTime"))
+    yield Triple(s, _ns("dcat", "landingPage"), NamedNode(BASE))
     yield Triple(s, _ns("dcat", "version"), Literal(version))
     yield Triple(s, _ns("owl", "versionInfo"), Literal(version))
     yield Triple(s, _ns("void", "triples"), _typed(triples, "integer"))
@@ -57,6 +73,20 @@ def _header(version: str, created: str, triples: int, entities: int) -> Iterator
     yield Triple(s, _ns("void", "vocabulary"), NamedNode(PREFIXES["edam"]))
     yield Triple(s, _ns("prov", "wasDerivedFrom"), NamedNode(BASE + "dataset/deeplearning-biology"))
     yield Triple(s, _ns("dcterms", "requires"), Literal(f"EDAM {EDAM_VERSION}"))
+
+
+def _publisher() -> Iterator[Triple]:
+    """The project that publishes the dataset, named as on its pages (no person is implied)."""
+    node = NamedNode(f"{DATASET.value}#publisher")
+    yield Triple(DATASET, _ns("dcterms", "publisher"), node)
+    yield Triple(node, _ns("rdf", "type"), NamedNode(FOAF + "Organization"))
+    yield Triple(node, NamedNode(FOAF + "name"), Literal(PUBLISHER_NAME))
+    yield Triple(node, NamedNode(FOAF + "homepage"), NamedNode(BASE))
+
+
+def media_type_iri(media_type: str) -> NamedNode:
+    """The IANA IRI of a media type (``text/turtle`` → ``…/media-types/text/turtle``)."""
+    return NamedNode(IANA + media_type)
 
 
 def _class_partitions(counts: Counter[str]) -> Iterator[Triple]:
@@ -76,9 +106,10 @@ def _distributions(files: list[DumpFile]) -> Iterator[Triple]:
         yield Triple(DATASET, _ns("void", "dataDump"), url)
         yield Triple(node, _ns("rdf", "type"), _ns("dcat", "Distribution"))
         yield Triple(node, _ns("dcat", "downloadURL"), url)
-        yield Triple(node, _ns("dcat", "mediaType"), Literal(dump.media_type))
+        yield Triple(node, _ns("dcat", "accessURL"), NamedNode(f"{BASE}download"))
+        yield Triple(node, _ns("dcat", "mediaType"), media_type_iri(dump.media_type))
         if dump.encoding:
-            yield Triple(node, _ns("dcat", "compressFormat"), Literal("application/gzip"))
+            yield Triple(node, _ns("dcat", "compressFormat"), media_type_iri("application/gzip"))
         yield Triple(node, _ns("dcat", "byteSize"), _typed(dump.size, "integer"))
         yield Triple(node, _ns("void", "triples"), _typed(dump.triples, "integer"))
         yield Triple(node, _ns("dcterms", "license"), LICENSE)
@@ -87,6 +118,12 @@ def _distributions(files: list[DumpFile]) -> Iterator[Triple]:
             checksum, NamedNode(SPDX + "algorithm"), NamedNode(SPDX + "checksumAlgorithm_sha256")
         )
         yield Triple(checksum, NamedNode(SPDX + "checksumValue"), _typed(dump.sha256, "hexBinary"))
+
+
+def _features(files: list[DumpFile]) -> Iterator[Triple]:
+    for media_type in sorted({dump.media_type for dump in files}):
+        if media_type in FORMAT_FEATURES:
+            yield Triple(DATASET, _ns("void", "feature"), NamedNode(FORMAT_FEATURES[media_type]))
 
 
 def _examples_subset(triples: list[Triple]) -> Iterator[Triple]:
@@ -117,5 +154,6 @@ def void_triples(
     """The VoID/DCAT description of a build (kept out of the dumps it describes)."""
     counts = class_counts(triples)
     entities = len({t.subject.value for t in triples if _is_entity(t.subject.value)})
-    out = [*_header(version, created, len(triples), entities), *_class_partitions(counts)]
+    out = [*_header(version, created, len(triples), entities), *_publisher(),
+           *_features(files), *_class_partitions(counts)]
     return out + list(_distributions(files)) + list(_examples_subset(triples))

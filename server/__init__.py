@@ -12,7 +12,7 @@ from typing import Any
 
 from flask import Flask
 
-from server import errors, httputil, store
+from server import compression, errors, httputil, store
 from server.cache import FrontCache, ResultCache
 from server.config import load_settings
 from server.execution import Executor
@@ -47,6 +47,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.wsgi_app = ConcurrencyLimit(app.wsgi_app, limiter)  # type: ignore[method-assign]
     errors.register(app)
     httputil.register(app)
+    compression.register(app)
     from server import site
     from server.sparql import bp
 

@@ -11,10 +11,14 @@ import json
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Flask, Response, current_app, send_file
+from flask import Blueprint, Flask, Response, current_app, request, send_file
 
+from kg.dumps import GZIP_TYPE
+from kg.jsonld import context
 from kg.void import LICENSE
 from server.errors import ApiError
+from server.httputil import make_etag, matches_etag
+from server.negotiation import accepts_gzip, parse_accept
 from server.pages import render
 from server.store import get_kg
 
@@ -80,24 +84,70 @@ def download_page() -> Response:
                   license_iri=LICENSE.value, license_name=LICENSE_NAME)
 
 
+def _quality(media_type: str) -> float:
+    """The quality the request's ``Accept`` gives ``media_type`` by name (0 when not named)."""
+    return max((q for value, q in parse_accept(request.headers.get("Accept")) if value == media_type),
+               default=0.0)
+
+
+def asks_for_rdf(media_type: str) -> bool:
+    """Whether the client named the RDF type itself (as Comunica does), not only ``*/*``."""
+    wanted = _quality(media_type)
+    return wanted > 0 and wanted >= _quality(GZIP_TYPE)
+
+
+def choose_variant(name: str, files: dict[str, Any]) -> tuple[str, str, bool]:
+    """(file to send, Content-Type, gzip-coded?) for a request of the dump ``name``.
+
+    ``dlbio.ttl`` asked with ``Accept-Encoding: gzip`` is sent as its precomputed ``.gz``, coded;
+    ``dlbio.ttl.gz`` is ``application/gzip`` (a file to save), or Turtle coded as gzip to a client
+    that accepts gzip and names ``text/turtle`` in ``Accept``, so that it reads the RDF directly.
+    A ``Range`` request of ``dlbio.ttl`` gets the file's own bytes.
+    """
+    info, gzip_ok = files[name], accepts_gzip(request.headers.get("Accept-Encoding"))
+    if info.get("encoding") == "gzip":
+        if gzip_ok and asks_for_rdf(info["media_type"]):
+            return name, info["media_type"], True
+        return name, GZIP_TYPE, False
+    packed = files.get(f"{name}.gz")
+    ranged = "Range" in request.headers  # offsets refer to the file's own bytes
+    if gzip_ok and packed and packed.get("encoding") == "gzip" and not ranged:
+        return packed["name"], info["media_type"], True
+    return name, info["media_type"], False
+
+
 @bp.route("/download/<name>")
 def download_file(name: str) -> Response:
-    """One dump file, with ETag, Last-Modified and Range support."""
+    """One dump file, with ETag (its SHA-256), Last-Modified and Range support."""
     files = manifest().get("files", {})
     folder = release_dir()
     if name not in files or folder is None:
         raise ApiError(404, f"no dump named {name}: see /download for the list")
-    info = files[name]
-    gzipped = info.get("encoding") == "gzip"
+    sent, media_type, coded = choose_variant(name, files)
     response = send_file(
-        folder / name,
-        mimetype="application/gzip" if gzipped else info["media_type"],
+        folder / sent,
+        mimetype=media_type,
         conditional=True,
-        etag=info["sha256"],
+        etag=files[sent]["sha256"],
         max_age=3600,
         download_name=name,
     )
+    if coded:
+        response.headers["Content-Encoding"] = "gzip"
+    response.headers["Vary"] = "Accept, Accept-Encoding"
     response.headers["Link"] = '</void>; rel="describedby"; type="text/turtle"'
+    return response
+
+
+@bp.route("/context.jsonld")
+def context_document() -> Response:
+    """The JSON-LD ``@context`` the JSON-LD dump is compacted with (its IRI is in the dump)."""
+    body = json.dumps(context(), indent=1).encode()
+    etag = make_etag("context", body)
+    if matches_etag(request.headers.get("If-None-Match"), etag):
+        return Response(status=304, headers={"ETag": etag})
+    response = Response(body, content_type="application/ld+json")
+    response.headers.update({"ETag": etag, "Cache-Control": "public, max-age=86400"})
     return response
 
 

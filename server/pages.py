@@ -88,7 +88,16 @@ def entity_page(iri: str) -> Response:
         rdf_links=[(name, f"{path}.{suffix}") for name, suffix in RDF_LINKS],
         sparql=sparql_link(iri),
         edam_browser=f"https://edamontology.github.io/edam-browser/#{code}" if code else None,
+        editor=editor_link(iri),
     )
+
+
+def editor_link(iri: str) -> str | None:
+    """For an example query (``{base}query/{stem}``), the query editor with it loaded."""
+    namespace = base_iri() + "query/"
+    if not iri.startswith(namespace):
+        return None
+    return "/query?" + urlencode({"example": iri[len(namespace) :]})
 
 
 def _withdrawn(index: KGIndex, linker: Linker, schema: SchemaDoc, iri: str) -> Item | None:

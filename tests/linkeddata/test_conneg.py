@@ -52,7 +52,7 @@ def test_unmet_accept_is_406_listing_the_offer(client: FlaskClient, accept: str)
     response = client.get("/method/deepbind", headers={"Accept": accept})
     assert response.status_code == 406
     assert "text/turtle" in response.get_data(as_text=True)
-    assert response.headers["Vary"] == "Accept"
+    assert "Accept" in response.headers["Vary"].split(", ")
 
 
 @pytest.mark.parametrize(
@@ -74,7 +74,7 @@ def test_suffix_overrides_accept(client: FlaskClient, suffix: str, content_type:
 
 def test_negotiated_answer_varies_on_accept_and_names_its_location(client: FlaskClient) -> None:
     response = client.get("/method/deepbind", headers={"Accept": "text/turtle"})
-    assert response.headers["Vary"] == "Accept"
+    assert "Accept" in response.headers["Vary"].split(", ")
     assert response.headers["Content-Location"] == "/method/deepbind.ttl"
 
 

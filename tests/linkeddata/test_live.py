@@ -150,3 +150,13 @@ def test_browser_download_page(live: str, page: Page, ld_release: BuildResult) -
         assert dump.name in text and dump.sha256 in text
     assert page.get_by_role("link", name="CC0 1.0 (public domain dedication)").count() == 1
     assert ld_release.version in page.locator("main").inner_text()
+
+
+def test_live_gz_dump_reads_as_rdf_for_an_rdf_client(live: str) -> None:
+    """What Comunica does with a ``.gz`` source: name the RDF type, accept gzip, read Turtle."""
+    response = requests.get(f"{live}/download/dlbio.ttl.gz", timeout=10,
+                            headers={"Accept": "text/turtle", "Accept-Encoding": "gzip"})
+    assert response.headers["Content-Type"].startswith("text/turtle")
+    assert response.headers["Content-Encoding"] == "gzip"
+    graph = rdflib.Graph().parse(data=response.text, format="turtle")
+    assert len(graph) > 1000

@@ -1,0 +1,98 @@
+"""The JSON-LD dump in compacted form, and the ``@context`` it is compacted with.
+
+The context is the project's prefixes (``kg.namespaces.PREFIXES``, plus ``spex``), published at
+``https://w3id.org/dlbio/context.jsonld`` and embedded in the dump as it is published there, so
+that parsers without network access (pyoxigraph has no remote-context loader) read the dump as it
+is. Node objects come in the order of the (sorted) triples, keys are compact IRIs
+(``rdfs:label``), plain strings stay plain strings, and a key with one value holds it bare, so the
+same triples always give the same bytes.
+
+>>> from pyoxigraph import Literal, NamedNode, Triple
+>>> label = NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+>>> compact_document([Triple(NamedNode(BASE + "method/x"), label, Literal("X"))])["@graph"]
+[{'@id': 'method:x', 'rdfs:label': 'X'}]
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from typing import Any
+
+from pyoxigraph import BlankNode, Literal, NamedNode, Triple
+
+from kg.namespaces import BASE, PREFIXES
+
+CONTEXT_IRI = BASE + "context.jsonld"
+RDF_TYPE = PREFIXES["rdf"] + "type"
+XSD_STRING = PREFIXES["xsd"] + "string"
+LANG_STRING = PREFIXES["rdf"] + "langString"
+
+
+@cache
+def context_prefixes() -> dict[str, str]:
+    """The context's prefixes: the project's, plus ``spex``, which only the example queries use."""
+    from kg.examples import SPEX  # kg.examples imports kg.dumps, which imports this module
+
+    return dict(sorted({**PREFIXES, "spex": SPEX}.items()))
+
+
+def context() -> dict[str, Any]:
+    """The context document served at :data:`CONTEXT_IRI`."""
+    return {"@context": context_prefixes()}
+
+
+def _iri(iri: str) -> str:
+    """A compact IRI where a prefix fits and the result cannot be read as an absolute IRI."""
+    prefixes = context_prefixes()
+    matches = [(len(ns), p) for p, ns in prefixes.items() if iri.startswith(ns)]
+    if not matches:
+        return iri
+    prefix = max(matches)[1]
+    local = iri[len(prefixes[prefix]) :]
+    return iri if local.startswith("//") else f"{prefix}:{local}"
+
+
+def _node_id(term: NamedNode | BlankNode) -> str:
+    return f"_:{term.value}" if isinstance(term, BlankNode) else _iri(term.value)
+
+
+def _value(term: Any) -> Any:
+    if isinstance(term, Literal):
+        if term.language:
+            return {"@value": term.value, "@language": term.language}
+        if term.datatype.value == XSD_STRING:
+            return term.value
+        return {"@value": term.value, "@type": _iri(term.datatype.value)}
+    return {"@id": _node_id(term)}
+
+
+def _node(subject: Any, triples: list[Triple]) -> dict[str, Any]:
+    node: dict[str, Any] = {"@id": _node_id(subject)}
+    values: dict[str, list[Any]] = {}
+    for triple in triples:
+        if triple.predicate.value == RDF_TYPE and isinstance(triple.object, NamedNode):
+            values.setdefault("@type", []).append(_iri(triple.object.value))
+        else:
+            values.setdefault(_iri(triple.predicate.value), []).append(_value(triple.object))
+    for key in sorted(values, key=lambda k: (k != "@type", k)):
+        node[key] = values[key][0] if len(values[key]) == 1 else values[key]
+    return node
+
+
+def compact_document(triples: list[Triple]) -> dict[str, Any]:
+    """The JSON-LD document of ``triples`` (sorted), compacted with the published context."""
+    by_subject: dict[Any, list[Triple]] = {}
+    for triple in triples:
+        by_subject.setdefault(triple.subject, []).append(triple)
+    graph = [_node(subject, group) for subject, group in by_subject.items()]
+    return {"@context": context_prefixes(), "@graph": graph}
+
+
+def compact_jsonld(triples: list[Triple]) -> bytes:
+    """UTF-8 bytes of :func:`compact_document`, one node object per line."""
+    document = compact_document(triples)
+    nodes = ",\n".join(json.dumps(n, ensure_ascii=False, separators=(",", ":"))
+                       for n in document["@graph"])
+    prefixes = json.dumps(document["@context"], indent=1)
+    return f'{{"@context":{prefixes},\n"@graph":[\n{nodes}\n]}}\n'.encode()
