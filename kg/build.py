@@ -19,6 +19,7 @@ from pathlib import Path
 
 from pyoxigraph import NamedNode, RdfFormat, Store, Triple
 
+from kg.citation import write_citation
 from kg.convert import Converter, edam_triples
 from kg.dumps import DumpFile, ntriples_bytes, sort_triples, turtle_bytes, write_dumps
 from kg.edam import EDAM_VERSION, ancestry
@@ -117,6 +118,7 @@ def _write_release(
     created = _created()
     void = write_void(void_triples(version, created, triples, files))
     (staging / "void.ttl").write_bytes(void)
+    write_citation(staging, version, created, EDAM_VERSION)
     step("Loading the Oxigraph store")
     _write_store(staging, ntriples, void)
     manifest = {

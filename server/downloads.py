@@ -1,4 +1,4 @@
-"""``/download``: every dump of the served release, and the dumps themselves.
+"""``/download``: every dump of the served release, the dumps, and how to cite the release.
 
 The list comes from the release's ``manifest.json`` (size, SHA-256, triple count, version) with the
 license of the VoID description. Files are served with ``ETag`` (their SHA-256),
@@ -14,7 +14,7 @@ from typing import Any
 from flask import Blueprint, Flask, Response, current_app, request, send_file
 
 from kg.dumps import GZIP_TYPE
-from kg.jsonld import context
+from kg.jsonld import CONTEXT_IRI, context
 from kg.void import LICENSE
 from server.errors import ApiError
 from server.httputil import make_etag, matches_etag
@@ -81,7 +81,8 @@ def download_page() -> Response:
     """Every dump with size, SHA-256, triple count, version and license."""
     data = manifest()
     return render("download.html", manifest=data, rows=dump_rows(data.get("files", {})),
-                  license_iri=LICENSE.value, license_name=LICENSE_NAME)
+                  license_iri=LICENSE.value, license_name=LICENSE_NAME,
+                  citation=citation(release_dir()), context_iri=CONTEXT_IRI)
 
 
 def _quality(media_type: str) -> float:
@@ -137,6 +138,36 @@ def download_file(name: str) -> Response:
     response.headers["Vary"] = "Accept, Accept-Encoding"
     response.headers["Link"] = '</void>; rel="describedby"; type="text/turtle"'
     return response
+
+
+#: Citation files of a release → Content-Type.
+CITATION_TYPES = {"CITATION.cff": "application/x-yaml; charset=utf-8",
+                  "datacite.json": "application/vnd.datacite.datacite+json",
+                  "zenodo.json": "application/json"}
+
+
+@bp.route("/download/CITATION.cff", defaults={"name": "CITATION.cff"})
+@bp.route("/download/datacite.json", defaults={"name": "datacite.json"})
+@bp.route("/download/zenodo.json", defaults={"name": "zenodo.json"})
+def citation_file(name: str) -> Response:
+    """The release's citation metadata: ``CITATION.cff``, DataCite JSON or Zenodo JSON."""
+    folder = release_dir()
+    if folder is None or not (folder / name).is_file():
+        raise ApiError(404, f"this release has no {name}: see /download")
+    return send_file(folder / name, mimetype=CITATION_TYPES[name], conditional=True,
+                     max_age=3600, download_name=name)
+
+
+def citation(folder: Path | None) -> dict[str, Any] | None:
+    """What the download page says about citing the release (None without citation files)."""
+    if folder is None or not (folder / "datacite.json").is_file():
+        return None
+    record = json.loads((folder / "datacite.json").read_text(encoding="utf-8"))
+    authors = "; ".join(c["name"] for c in record["creators"])
+    text = (f"{authors} ({record['publicationYear']}). {record['titles'][0]['title']} "
+            f"(version {record['version']}) [Data set]. {record['url']}")
+    sources = [r["relatedIdentifier"] for r in record["relatedIdentifiers"]]
+    return {"text": text, "sources": sources, "files": list(CITATION_TYPES)}
 
 
 @bp.route("/context.jsonld")

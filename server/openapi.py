@@ -204,6 +204,14 @@ def _files() -> dict[str, Any]:
             "Resolve a CURIE (prefix:id or prefix/id) to its entity page",
             {"302": _redirect("the entity page"), "400": _error("invalid identifier")},
             [_path_param("reference")], "resolve"),
+        **{f"/download/{name}": _get(
+            f"The release's {name} (citation metadata)",
+            {"200": _body([media]), "304": {"description": "not modified"},
+             "404": _error("no citation metadata in this release")},
+            op_id=f"citation_{name.split('.')[0].lower()}")
+           for name, media in (("CITATION.cff", "application/x-yaml"),
+                               ("datacite.json", "application/vnd.datacite.datacite+json"),
+                               ("zenodo.json", "application/json"))},
         "/context.jsonld": _get("The JSON-LD context the JSON-LD dump is compacted with",
                                 {"200": _body(["application/ld+json"]),
                                  "304": {"description": "not modified"}},

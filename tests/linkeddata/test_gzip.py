@@ -32,6 +32,7 @@ SAMPLES = {
     "downloads.download_file": "/download/dlbio.nt",
     "downloads.well_known_void": "/.well-known/void",
     "downloads.context_document": "/context.jsonld",
+    "downloads.citation_file": "/download/datacite.json",
     "registry.resolve": "/resolve/doi:10.1038/nbt.3300",
     "registry.registry_json": "/registry.json",
     "querypage.query_page": "/query",
