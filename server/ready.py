@@ -33,4 +33,5 @@ def prepare_pages(app: Flask) -> None:
         paths = [local_path(iri) for found in entities for iri in found]
     client = app.test_client()
     for path in (*SAMPLES, *(c.path for c in CLASSES), *filter(None, paths)):
-        client.get(path, headers={"Accept": "text/html"})
+        # closed at once: an open response would keep its client slot of the limiter
+        client.get(path, headers={"Accept": "text/html"}).close()
