@@ -4,7 +4,9 @@ real browser (headless Debian Chromium driven by Playwright, no browser download
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -84,10 +86,18 @@ def browser() -> Iterator[Browser]:
     """Headless Debian Chromium through Playwright (needs `apt-get install chromium`)."""
     if not Path(CHROMIUM).exists() and shutil.which("chromium") is None:
         pytest.fail("Debian chromium is not installed: run `apt-get install -y chromium`")
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
+    # Chromium puts a Unix socket in TMPDIR, whose path may not exceed 107 bytes: a long TMPDIR
+    # (CI's, a deep pytest tmp path) would abort it, so it gets a short one of its own.
+    short = tempfile.mkdtemp(prefix="chromium-", dir="/tmp")
+    try:
+        with sync_playwright() as playwright:
+            instance = playwright.chromium.launch(
+                executable_path=CHROMIUM, args=CHROMIUM_ARGS, env={**os.environ, "TMPDIR": short}
+            )
+            yield instance
+            instance.close()
+    finally:
+        shutil.rmtree(short, ignore_errors=True)
 
 
 @pytest.fixture
