@@ -10,7 +10,7 @@ Sub-commands (results go to ``bench/work/results/*.json``; ``report`` turns them
 * ``report`` — print the Markdown tables of every result file.
 
 ``--before REV`` runs every measurement twice, interleaved, in the same run: with the ``kg/`` of
-commit REV (``git archive`` into ``bench/work/before/``, its ``kg.cli.main`` run with that
+commit REV (``git archive`` into ``bench/work/before-REV/``, its ``kg.cli.main`` run with that
 folder first on ``sys.path``; labels get ``before``) and with the working tree (``after``).
 
 Wall clock comes from ``time.perf_counter`` around the child; CPU time (user + system) and
@@ -138,8 +138,8 @@ CODES: list[tuple[str, Path | None]] = [("after", None)]
 
 
 def export_before(rev: str) -> Path:
-    """``kg/`` of ``rev`` in ``bench/work/before`` (schema, data and queries stay the tree's)."""
-    folder = WORK / "before"
+    """``kg/`` of ``rev`` in ``bench/work/before-<rev>`` (schema, data and queries stay the tree's)."""
+    folder = WORK / f"before-{rev}"
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     archive = subprocess.run(
@@ -362,12 +362,17 @@ def main() -> None:
     parser.add_argument("--name", help="result file name (default: the sub-command)")
     parser.add_argument("--before", help="also measure kg/ of this commit, interleaved")
     parser.add_argument(
+        "--before-only", action="store_true", help="with --before: measure only that commit"
+    )
+    parser.add_argument(
         "--max-load", type=float, help="wait (≤ 3 min) for a 1-min load average below this"
     )
     args = parser.parse_args()
     MAX_LOAD[0] = args.max_load
     if args.before:
         CODES.insert(0, ("before", export_before(args.before)))
+        if args.before_only:
+            del CODES[1:]
     if args.what == "report":
         print(report())
         return
