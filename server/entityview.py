@@ -46,10 +46,11 @@ class Item:
 
 @dataclass
 class Section:
-    """A titled list of items."""
+    """A titled list of items; ``inferred`` marks facts the curators inferred (not in the list)."""
 
     title: str
     items: list[Item]
+    inferred: bool = False
 
 
 class Linker:
@@ -89,17 +90,27 @@ class Linker:
 
 def facts(index: KGIndex, linker: Linker, schema: SchemaDoc, iri: str,
           hidden: frozenset[str] = frozenset()) -> list[Section]:
-    """The entity's own statements, one row per predicate, labelled with the schema's slot names.
+    """The entity's own statements, one row per predicate, labelled in words from the schema.
 
-    ``hidden`` names predicates that the page shows in a section of their own.
+    ``hidden`` names predicates that the page shows in a section of their own. The rows of the
+    slots that the record's ``inferred`` names are marked (that list is not a row itself).
     """
+    inferred = inferred_predicates(index, schema, iri)
+    skip = HIDDEN | hidden | {schema.slot_uri("inferred")}
     rows = []
     for predicate, objects in index.out.get(iri, {}).items():
-        if predicate in HIDDEN or predicate in hidden:
+        if predicate in skip:
             continue
         items = [linker.value(predicate, term) for term in objects]
-        rows.append(Section(schema.label_for(predicate), sorted(items, key=lambda i: i.text)))
-    return sorted(rows, key=lambda row: row.title)
+        rows.append(Section(schema.label_for(predicate), sorted(items, key=lambda i: i.text),
+                            predicate in inferred))
+    return sorted(rows, key=lambda row: row.title.casefold())
+
+
+def inferred_predicates(index: KGIndex, schema: SchemaDoc, iri: str) -> set[str]:
+    """Predicates of the slots whose values the curators inferred (``dlbio:inferredProperty``)."""
+    names = index.literals(iri, schema.slot_uri("inferred"))
+    return {schema.slot_uri(name) for name in names if name in schema.terms}
 
 
 def _link_nodes(index: KGIndex, iri: str) -> list[Item]:
@@ -109,7 +120,8 @@ def _link_nodes(index: KGIndex, iri: str) -> list[Item]:
         kind = index.literal(node, expand("dcterms:type")) or "link"
         label = index.literal(node, expand("schema:name")) or kind
         if url:
-            items.append(Item(f"{label}", url[0], external=True, note=kind.replace("_", " ")))
+            text = label if label != kind else url[0].split("://", 1)[-1].rstrip("/")
+            items.append(Item(text, url[0], external=True, note=kind.replace("_", " ")))
     return items
 
 
@@ -143,11 +155,24 @@ def links_out(index: KGIndex, schema: SchemaDoc, iri: str) -> list[Item]:
         items += _identifiers(index, paper)
     for repository in index.iris(iri, CODE):
         items += _identifiers(index, repository) or [
-            Item(f"code: {url}", url, external=True) for url in index.iris(repository, URL)
+            Item(url, url, external=True, note="code") for url in index.iris(repository, URL)
         ]
     if expand("schema:SoftwareSourceCode") in index.types(iri):
         items += [Item(url, url, external=True, note="repository") for url in index.iris(iri, URL)]
-    return items + _link_nodes(index, iri) + _registry_records(index, schema, iri)
+    return once(items + _link_nodes(index, iri) + _registry_records(index, schema, iri))
+
+
+def once(items: list[Item]) -> list[Item]:
+    """``items`` without those whose link an earlier item already gives (each link shown once)."""
+    seen: set[str] = set()
+    kept = []
+    for item in items:
+        key = (item.href or "").rstrip("/")
+        if item.href and key in seen:
+            continue
+        seen.add(key)
+        kept.append(item)
+    return kept
 
 
 def listings(index: KGIndex, linker: Linker, iri: str) -> list[Item]:

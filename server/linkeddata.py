@@ -22,13 +22,12 @@ from server.entityview import successor
 from server.errors import error_response
 from server.httputil import make_etag, matches_etag
 from server.kgindex import get_index
-from server.negotiation import DESCRIPTION_FORMATS, Choice, Format, by_name, negotiate
+from server.negotiation import DESCRIPTION_FORMATS, HTML, Choice, Format, by_name, negotiate
 from server.schemadoc import get_schema_doc, schema_triples, term_triples
 from server.segments import ENTITY_SEGMENTS
 
 bp = Blueprint("linkeddata", __name__)
 
-HTML = Format("html", "text/html", None, ("application/xhtml+xml",), ("html",))
 ENTITY_FORMATS: tuple[Format, ...] = (HTML, *DESCRIPTION_FORMATS)
 SUFFIXES = {"html": HTML, "ttl": DESCRIPTION_FORMATS[0], "nt": DESCRIPTION_FORMATS[1],
             "rdf": DESCRIPTION_FORMATS[2], "jsonld": DESCRIPTION_FORMATS[3]}

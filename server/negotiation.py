@@ -57,6 +57,8 @@ RDF_FORMATS: tuple[Format, ...] = (
     Format("trig", "application/trig", RF.TRIG, (), ("trig",), W3F + "TriG"),
 )
 DESCRIPTION_FORMATS = RDF_FORMATS[:4]  # Turtle, N-Triples, RDF/XML, JSON-LD
+#: A page for people: entity pages, and the endpoint's own page for a browser without a query.
+HTML = Format("html", "text/html", None, ("application/xhtml+xml",), ("html",))
 
 
 class Choice(NamedTuple):

@@ -7,10 +7,11 @@ stylesheet; they work without JavaScript. Every page links the VoID description 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, current_app, render_template
+from flask import Blueprint, Response, current_app, has_request_context, render_template, request
 
 from kg.namespaces import EDAM
 from server import history, lineage
@@ -23,6 +24,43 @@ from server.schemadoc import SchemaDoc, get_schema_doc
 bp = Blueprint("pages", __name__, template_folder="templates", static_folder="static",
                static_url_path="/static")
 RDF_LINKS = (("Turtle", "ttl"), ("N-Triples", "nt"), ("RDF/XML", "rdf"), ("JSON-LD", "jsonld"))
+
+
+#: The site navigation: (link, words, path prefixes of the pages it is current on).
+NAV = (
+    ("/method/", "Methods", ("/method",)),
+    ("/browse", "Browse", ("/browse", "/paper", "/architecture", "/modality", "/subfield",
+                           "/framework", "/repository", "/resource", "/version", "/search")),
+    ("/edam/", "EDAM terms", ("/edam",)),
+    ("/download", "Download", ("/download",)),
+    ("/query", "Query", ("/query",)),
+    ("/sparql", "SPARQL", ("/sparql",)),
+    ("/schema/", "Schema", ("/schema",)),
+)
+
+
+def navigation(path: str) -> list[tuple[str, str, str | None]]:
+    """(link, words, aria-current) of each navigation entry for the page at ``path``.
+
+    >>> [n for n in navigation("/method/deepbind") if n[2]]
+    [('/method/', 'Methods', 'true')]
+    >>> [n for n in navigation("/query") if n[2]]
+    [('/query', 'Query', 'page')]
+    """
+    entries = []
+    for href, words, prefixes in NAV:
+        current = None
+        if path == href:
+            current = "page"
+        elif any(path == p or path.startswith(p + "/") for p in prefixes):
+            current = "true"
+        entries.append((href, words, current))
+    return entries
+
+
+@bp.app_context_processor
+def _site_frame() -> dict[str, Any]:
+    return {"navigation": navigation(request.path) if has_request_context() else []}
 
 
 def base_iri() -> str:
@@ -59,7 +97,13 @@ def _type_label(iri: str) -> str:
     if iri.startswith(EDAM):
         return "EDAM " + iri[len(EDAM) :].split("_")[0]
     preferred = [n for n in names if n not in ("Paper",)] or names
-    return preferred[-1] if preferred else "Entity"
+    return class_label(preferred[-1]) if preferred else "Entity"
+
+
+def class_label(name: str) -> str:
+    """A class name in words: ``SoftwareFramework`` → ``Software framework``."""
+    words = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", name).split(" ")
+    return " ".join([words[0], *(w.lower() for w in words[1:])])
 
 
 def entity_page(iri: str) -> Response:

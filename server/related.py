@@ -102,7 +102,9 @@ def _skipped(index: KGIndex, schema: SchemaDoc, iri: str) -> set[str]:
 def _title(schema: SchemaDoc, predicate: str) -> str:
     titles = {schema.slot_uri(n): t for n, t in VERSION_TITLES.items() if n in schema.terms}
     titles.update(INCOMING_TITLES)
-    return titles.get(predicate) or f"Has this as {schema.label_for(predicate)}"
+    label = schema.label_for(predicate)
+    words = label if label.startswith(("EDAM", "DOI", "URL")) else label[:1].lower() + label[1:]
+    return titles.get(predicate) or f"Has this as {words}"
 
 
 def _incoming(index: KGIndex, linker: Linker, schema: SchemaDoc, iri: str) -> list[Section]:

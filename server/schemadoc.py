@@ -92,10 +92,47 @@ class SchemaDoc:
         return self.terms[name].uri
 
     def label_for(self, iri: str) -> str:
-        """A human label for a data predicate or class IRI (the slot or class name)."""
+        """A human label, in sentence case, for a data predicate or class IRI.
+
+        >>> SchemaDoc.from_yaml({"id": "x", "slots": {"edam_inputs": {}}}).label_for(
+        ...     "https://w3id.org/dlbio/schema/edam_inputs")
+        'EDAM inputs'
+        """
         definition = self.by_uri.get(iri)
-        name = definition.name if definition else iri.rsplit("/", 1)[-1]
-        return name.replace("_", " ").replace("edam ", "EDAM ")
+        return slot_label(definition.name if definition else iri.rsplit("/", 1)[-1])
+
+
+#: Slot names whose words alone would not read well on a page.
+LABELS = {
+    "modalities": "Data modalities",
+    "frameworks": "Software frameworks",
+    "paper": "Paper",
+    "source": "Source list",
+    "pmid": "PubMed ID",
+    "doi": "DOI",
+    "arxiv": "arXiv ID",
+    "github": "GitHub repository",
+    "url": "URL",
+    "inferred": "Inferred facts",
+    "list_description": "List gives a description",
+    "versions_listed": "Versions listing it",
+    "alt_names": "Other names",
+    "alt_titles": "Other titles",
+    "subclass_of": "Subclass of",
+    "date_source": "Date from",
+}
+
+
+def slot_label(name: str) -> str:
+    """``edam_inputs`` → ``EDAM inputs``; ``code_repositories`` → ``Code repositories``.
+
+    >>> slot_label("code_repositories"), slot_label("modalities")
+    ('Code repositories', 'Data modalities')
+    """
+    if name in LABELS:
+        return LABELS[name]
+    words = name.replace("_", " ").replace("edam ", "EDAM ")
+    return words[:1].upper() + words[1:]
 
 
 def _slot_users(classes: dict[str, Any]) -> dict[str, tuple[str, ...]]:

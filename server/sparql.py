@@ -33,6 +33,7 @@ from server.httputil import (
 )
 from server.negotiation import (
     DESCRIPTION_FORMATS,
+    HTML,
     RDF_FORMATS,
     RESULT_FORMATS,
     Choice,
@@ -306,12 +307,21 @@ def _chain(first: bytes, rest: Iterator[bytes]) -> Iterator[bytes]:
     yield from rest
 
 
-def _describe(triples_for: Any) -> Response:
-    """Serve a small RDF document about the endpoint in the negotiated syntax."""
-    choice = _choose(DESCRIPTION_FORMATS, _format_param(), request.headers.get("Accept"))
+def _describe(triples_for: Any, page: Callable[[], Response] | None = None) -> Response:
+    """Serve a small RDF document about the endpoint in the negotiated syntax.
+
+    With ``page``, a client preferring HTML (a browser) gets that page instead; RDF stays first,
+    so ``*/*`` and no ``Accept`` still get the RDF.
+    """
+    formats = (*DESCRIPTION_FORMATS, HTML) if page else DESCRIPTION_FORMATS
+    choice = _choose(formats, _format_param(), request.headers.get("Accept"))
     if choice is None:
-        offered = ", ".join(f.media_type for f in DESCRIPTION_FORMATS)
+        offered = ", ".join(f.media_type for f in formats)
         raise ApiError(406, f"no acceptable format: this document is available as {offered}")
+    if choice.format is HTML and page is not None:
+        response = page()
+        response.headers["Vary"] = VARY
+        return response
     body = triples_for(choice)
     response = Response(body, 200, content_type=_content_type(choice))
     response.headers["Vary"] = VARY
@@ -332,7 +342,18 @@ def sparql() -> Response:
     void_url = request.host_url + "void"
     federation = bool(config["_ALLOWLIST"])
     triples = dumps.service_description(kg, request.base_url, void_url, federation)
-    return _describe(lambda choice: dumps.serialize(triples, choice.format))
+    return _describe(lambda choice: dumps.serialize(triples, choice.format), _endpoint_page)
+
+
+def _endpoint_page() -> Response:
+    """The endpoint explained to a person who followed a link to it."""
+    from server.pages import render  # the site's page frame; the protocol does not need it
+
+    config = current_app.config
+    return render("sparql.html", endpoint=request.base_url, results=RESULT_FORMATS,
+                  graphs=RDF_FORMATS, descriptions=DESCRIPTION_FORMATS,
+                  timeout=config["DLBIO_QUERY_TIMEOUT"],
+                  max_length=config["DLBIO_MAX_QUERY_LENGTH"])
 
 
 @bp.route("/void", methods=["GET"])

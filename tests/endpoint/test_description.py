@@ -76,10 +76,20 @@ def test_service_description_with_unmet_accept_is_406(endpoint: str) -> None:
     assert response.status_code == 406
 
 
-def test_browser_accept_gets_turtle(endpoint: str) -> None:
+def test_browser_accept_gets_a_page_about_the_endpoint(endpoint: str) -> None:
     accept = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
     response = requests.get(endpoint, headers={"Accept": accept})
-    assert response.headers["Content-Type"] == "text/turtle; charset=utf-8"
+    assert response.headers["Content-Type"] == "text/html; charset=utf-8"
+    assert "Accept" in response.headers["Vary"]
+    assert "<h1>SPARQL endpoint</h1>" in response.text
+    assert 'href="?format=turtle"' in response.text  # the service description, one link away
+
+
+@pytest.mark.parametrize("accept", [None, "*/*", "text/turtle, */*;q=0.1",
+                                    "application/rdf+xml, text/html;q=0.5"])
+def test_rdf_clients_still_get_the_service_description(endpoint: str, accept: str | None) -> None:
+    response = requests.get(endpoint, headers={"Accept": accept} if accept else {})
+    assert response.headers["Content-Type"].split(";")[0] in ("text/turtle", "application/rdf+xml")
 
 
 def test_void_for_loaded_files_counts_the_default_graph(server: str) -> None:

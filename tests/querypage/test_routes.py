@@ -221,10 +221,19 @@ def test_malformed_example_is_logged_not_a_500(
     assert "bad.rq" in caplog.text
 
 
-def test_site_navigation_links_the_query_page(client: FlaskClient) -> None:
-    for path in ("/", "/method/deepbind", "/query"):
-        response = client.get(path, headers={"Accept": "text/html"})
-        assert 'href="/query"><strong>Query</strong></a>' in response.get_data(as_text=True)
+@pytest.mark.parametrize(("path", "current"), [
+    ("/", None), ("/method/deepbind", '<a href="/method/" aria-current="true">Methods</a>'),
+    ("/query", '<a href="/query" aria-current="page">Query</a>'),
+    ("/paper/", '<a href="/browse" aria-current="true">Browse</a>'),
+])
+def test_site_navigation_marks_the_current_page_only(client: FlaskClient, path: str,
+                                                     current: str | None) -> None:
+    html = client.get(path, headers={"Accept": "text/html"}).get_data(as_text=True)
+    nav = html.split('<nav aria-label="Site">', 1)[1].split("</nav>", 1)[0]
+    assert '<a href="/query"' in nav
+    assert nav.count("aria-current") == (1 if current else 0)
+    if current:
+        assert current in nav
 
 
 def test_entity_page_opens_describe_in_the_query_page(client: FlaskClient) -> None:
