@@ -16,6 +16,7 @@ from server.facets import (
     FACETS,
     facet_values,
     has_code,
+    listed_values,
     method_year,
     search,
     select,
@@ -110,12 +111,16 @@ def method_list() -> Response:
                  for v in values]
         facets.append((facet, links))
     years = [(y, n, _query_link(params, {"year": y})) for y, n in year_values(index, methods)]
+    listed = [(y, n, _query_link(params, {"listed": None if [y] == params.get("listed") else y}),
+               [y] == params.get("listed")) for y, n in listed_values(index, schema, methods)]
+    lineage = _query_link(params, {"lineage": None if params.get("lineage") else "yes"})
     code_links = {v: _query_link(params, {"code": v}) for v in ("yes", "no")}
     selected = params.get("status", [])
     states = [(v, n, _query_link(params, {"status": None if v in selected else v}), v in selected)
               for v, n in status_values(index, schema, methods)]
     return render("methods.html", rows=method_rows(index, methods), facets=facets, years=years,
-                  code_links=code_links, states=states, params=params,
+                  code_links=code_links, states=states, params=params, listed=listed,
+                  lineage=(lineage, params.get("lineage") == ["yes"]),
                   total=len(index.instances(METHOD)),
                   clear_link="/method/", query=" ".join(params.get("q", [])))
 

@@ -1,8 +1,9 @@
 """Faceted filtering of methods and text search, over the KG index.
 
 A facet value selects the methods annotated with it or with anything narrower (architectures,
-modalities and subfields along ``skos:broader``, EDAM topics along ``rdfs:subClassOf``); the year,
-has-code and listing-status facets select by one value. Facets combine with AND; the counts beside
+modalities and subfields along ``skos:broader``, EDAM topics along ``rdfs:subClassOf``); the year
+(of the paper, or ``listed``: of first listing), has-code, lineage and listing-status facets select
+by one value. Facets combine with AND; the counts beside
 each value are over the current selection.
 """
 
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 
 from kg.namespaces import EDAM, expand
 from server.history import status
-from server.kgindex import BROADER, SUBCLASS, KGIndex
+from server.kgindex import BROADER, ISSUED, SUBCLASS, KGIndex
 from server.related import METHOD
 from server.schemadoc import SchemaDoc
 
@@ -71,6 +72,21 @@ def method_year(index: KGIndex, method: str) -> str | None:
     return None
 
 
+def listed_year(index: KGIndex, schema: SchemaDoc, method: str) -> str | None:
+    """The year of the list version that first listed the method."""
+    for version in index.iris(method, schema.slot_uri("first_listed")):
+        date = index.literal(version, ISSUED)
+        if date:
+            return date[:4]
+    return None
+
+
+def in_lineage(index: KGIndex, schema: SchemaDoc, method: str) -> bool:
+    """Whether the method is related to another one (either way): it is in the lineage graph."""
+    related = schema.slot_uri("related_to")
+    return bool(index.iris(method, related) or index.subjects(related, method))
+
+
 def has_code(index: KGIndex, method: str) -> bool:
     """Whether the data names a code repository for the method."""
     return bool(index.iris(method, expand("schema:codeRepository")))
@@ -104,6 +120,10 @@ def select(index: KGIndex, params: Mapping[str, list[str]], base: str,
             methods = [m for m in methods if _matches(index, facet, m, accepted)]
     for year in params.get("year", []):
         methods = [m for m in methods if method_year(index, m) == year]
+    for year in params.get("listed", []):
+        methods = [m for m in methods if listed_year(index, schema, m) == year]
+    if params.get("lineage") == ["yes"]:
+        methods = [m for m in methods if in_lineage(index, schema, m)]
     if params.get("code") in (["yes"], ["no"]):
         wanted = params["code"] == ["yes"]
         methods = [m for m in methods if has_code(index, m) == wanted]
@@ -140,6 +160,16 @@ def year_values(index: KGIndex, methods: list[str]) -> list[tuple[str, int]]:
     counts: dict[str, int] = {}
     for method in methods:
         year = method_year(index, method)
+        if year:
+            counts[year] = counts.get(year, 0) + 1
+    return sorted(counts.items(), reverse=True)
+
+
+def listed_values(index: KGIndex, schema: SchemaDoc, methods: list[str]) -> list[tuple[str, int]]:
+    """(year of first listing, count) among ``methods``, newest first."""
+    counts: dict[str, int] = {}
+    for method in methods:
+        year = listed_year(index, schema, method)
         if year:
             counts[year] = counts.get(year, 0) + 1
     return sorted(counts.items(), reverse=True)

@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, current_app, has_request_context, render_template, request
 
 from kg.namespaces import EDAM
-from server import history, lineage
+from server import field, history, lineage, neighbourhood, svg
 from server.bioschemas import bioschemas, script_text
 from server.entityview import Item, Linker, facts, links_out, listings
 from server.kgindex import RDF_TYPE, KGIndex, get_index
@@ -128,6 +128,8 @@ def entity_page(iri: str) -> Response:
         listings=listings(index, linker, iri),
         lineage=lineage.lineage(index, linker, schema, iri) if is_method else [],
         related=related(index, linker, schema, iri),
+        graph=svg.graph(neighbourhood.neighbourhood(index, schema, linker, iri), "pic-near",
+                        col_w=190) if is_method else None,
         jsonld=script_text(jsonld) if jsonld else None,
         rdf_links=[(name, f"{path}.{suffix}") for name, suffix in RDF_LINKS],
         sparql=sparql_link(iri),
@@ -177,9 +179,18 @@ def schema_index(doc: SchemaDoc) -> Response:
 
 @bp.route("/")
 def home() -> Response:
-    """The landing page: what the KG holds and where to go."""
-    index = get_index()
+    """The landing page: the field drawn (methods over time, architectures, lineage, topics)."""
     from server.browse import CLASSES
 
+    index, schema, base = get_index(), get_schema_doc(), base_iri()
     counts = [(c.title, c.path, len(index.instances(c.type_iri))) for c in CLASSES]
-    return render("home.html", counts=counts, version=index.version)
+    columns, subfields = field.timeline(index, schema, base)
+    lineage_graph = neighbourhood.lineage_graph(index, schema, Linker(index, base))
+    return render(
+        "home.html", counts=counts, version=index.version,
+        timeline=svg.stacked_bars(columns, "pic-time"), subfields=svg.legend(subfields),
+        architectures=svg.tree(field.taxonomy(index, base), "pic-arch"),
+        lineage=svg.graph(lineage_graph, "pic-lineage"), lineage_count=len(lineage_graph.nodes),
+        lineage_link=neighbourhood.lineage_link(),
+        topics=svg.hbars(field.topics(index, base), "pic-topics"),
+    )
