@@ -7,6 +7,8 @@ exactly as it was.
 
 from __future__ import annotations
 
+import gc
+import hashlib
 import json
 import os
 import shutil
@@ -23,15 +25,16 @@ from kg.citation import write_citation
 from kg.convert import Converter, edam_triples
 from kg.dumps import DumpFile, ntriples_bytes, sort_triples, turtle_bytes, write_dumps
 from kg.edam import EDAM_VERSION, ancestry
-from kg.errors import BuildFailed
+from kg.errors import BuildFailed, DataInvalid
 from kg.examples import ExampleError, example_triples
 from kg.history import merge_history
 from kg.namespaces import EDAM
+from kg.parallel import Forked, Spawned
 from kg.paths import Paths
 from kg.records import Record, read_all
 from kg.schema import SchemaArtifacts, ensure_artifacts
-from kg.shacl import Locator, check_shapes
-from kg.validate import validate
+from kg.shacl import Locator, shape_problems
+from kg.validate import find_problems, validate
 from kg.void import class_counts, void_triples
 
 KEEP_RELEASES = 3
@@ -100,27 +103,47 @@ def _created() -> str:
     return moment.replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
-def _write_store(folder: Path, ntriples: bytes, void: bytes) -> None:
-    store = Store(str(folder / "store"))
-    store.bulk_load(ntriples, format=RdfFormat.N_TRIPLES)
-    store.bulk_load(void, format=RdfFormat.TURTLE)
+def load_store(folder: str, ntriples: str) -> None:
+    """The on-disk store of ``folder`` from an N-Triples file (run in a worker process)."""
+    store = Store(str(Path(folder) / "store"))
+    store.bulk_load(path=ntriples, format=RdfFormat.N_TRIPLES)
     store.flush()
     store.optimize()
     del store
 
 
+def _add_void(folder: Path, void: bytes) -> None:
+    store = Store(str(folder / "store"))
+    store.bulk_load(void, format=RdfFormat.TURTLE)
+    store.flush()
+    del store
+
+
 def _write_release(
-    staging: Path, triples: list[Triple], ntriples: bytes, step: Step
+    staging: Path, triples: list[Triple], ntriples: bytes, step: Step, shapes: Forked | None
 ) -> BuildResult:
-    step("Writing dumps")
-    files = write_dumps(triples, staging, ntriples)
-    version = next(f.sha256 for f in files if f.name == "dlbio.nt")[:12]
-    created = _created()
-    void = write_void(void_triples(version, created, triples, files))
-    (staging / "void.ttl").write_bytes(void)
-    write_citation(staging, version, created, EDAM_VERSION)
-    step("Loading the Oxigraph store")
-    _write_store(staging, ntriples, void)
+    """Dumps here, the store in a worker; the shapes' verdict is awaited before the store is."""
+    step("Writing dumps (store and shapes on the second core)")
+    (staging / "dlbio.nt").write_bytes(ntriples)
+    store = Spawned("kg.build", "load_store", str(staging), str(staging / "dlbio.nt"))
+    try:
+        files = write_dumps(triples, staging, ntriples, nt_written=True)
+        version = hashlib.sha256(ntriples).hexdigest()[:12]
+        created = _created()
+        void = write_void(void_triples(version, created, triples, files))
+        (staging / "void.ttl").write_bytes(void)
+        write_citation(staging, version, created, EDAM_VERSION)
+        if shapes is not None:
+            step(f"Checking {len(triples)} triples against SHACL shapes (awaiting the worker)")
+            problems = shapes.result()
+            if problems:
+                raise DataInvalid(problems)
+        step("Loading the Oxigraph store (awaiting the worker)")
+        store.result()
+    except BaseException:
+        store.cancel()
+        raise
+    _add_void(staging, void)
     manifest = {
         "version": version,
         "created": created,
@@ -160,9 +183,11 @@ def _prune(paths: Paths, keep: int = KEEP_RELEASES) -> None:
 
 def build(paths: Paths, step: Step = lambda _: None, check_shacl: bool = True) -> BuildResult:
     """Run the whole build and switch ``current`` to the new release only if every step passed."""
-    records, artifacts = load_and_validate(paths, step, wait=False)
+    step("Generating schema artifacts")
+    artifacts = ensure_artifacts(paths.schema, paths.generated, wait=False)
     try:
-        release, result = _build_release(paths, records, artifacts, step, check_shacl)
+        locator, triples = _validated_triples(paths, artifacts, step)
+        release, result = _build_release(paths, locator, triples, artifacts, step, check_shacl)
     finally:
         artifacts.finish()
     step("Switching to the new release")
@@ -171,25 +196,55 @@ def build(paths: Paths, step: Step = lambda _: None, check_shacl: bool = True) -
     return BuildResult(release, result.version, result.triples, result.files)
 
 
+def _validated_triples(
+    paths: Paths, artifacts: SchemaArtifacts, step: Step
+) -> tuple[Locator, list[Triple]]:
+    """Validate in a worker while converting here; the conversion is kept only for valid data.
+
+    Returns the triples and what SHACL reports need of the records (file and id by IRI)."""
+    step("Reading data")
+    records = read_all(paths.data, paths.parse_cache)
+    gc.freeze()  # the records live through conversion: the collector need not scan them again
+    step(f"Validating {len(records)} records (converting to RDF alongside)")
+    checker = Forked(find_problems, records, artifacts)
+    try:
+        merged = merge_history(records)
+        triples = graph_triples(merged, artifacts, query_examples(paths.queries))
+    except Exception as exc:  # invalid data may break conversion: the validator says why
+        problems = checker.result()
+        if problems:
+            raise DataInvalid(problems) from None
+        raise exc
+    problems = checker.result()
+    if problems:
+        raise DataInvalid(problems)
+    return Locator(merged, artifacts), triples  # the records are freed from here on
+
+
 def _build_release(
-    paths: Paths, records: list[Record], artifacts: SchemaArtifacts, step: Step, shacl: bool
+    paths: Paths,
+    locator: Locator,
+    triples: list[Triple],
+    artifacts: SchemaArtifacts,
+    step: Step,
+    shacl: bool,
 ) -> tuple[Path, BuildResult]:
-    """Convert, check the shapes and write a complete release folder (not yet switched to)."""
-    step("Converting to RDF")
-    triples = graph_triples(records, artifacts, query_examples(paths.queries))
+    """Check the shapes and write a complete release folder (not yet switched to)."""
+    gc.freeze()  # likewise the triples
+    step("Converting to N-Triples")
     ntriples = ntriples_bytes(triples)
-    if shacl:
-        step(f"Checking {len(triples)} triples against SHACL shapes")
-        check_shapes(triples, artifacts.shacl, Locator(records, artifacts))
+    shapes = Forked(shape_problems, triples, artifacts.shacl, locator) if shacl else None
     paths.releases.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=paths.releases))
     staging.chmod(0o755)
     try:
-        result = _write_release(staging, triples, ntriples, step)
+        result = _write_release(staging, triples, ntriples, step, shapes)
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
         release = paths.releases / f"{stamp}-{result.version}"
         staging.rename(release)
     except BaseException:
+        if shapes is not None:
+            shapes.cancel()
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return release, result

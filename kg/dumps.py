@@ -60,8 +60,9 @@ def _write(path: Path, content: bytes) -> tuple[int, str]:
 
 
 def ntriples_bytes(triples: list[Triple]) -> bytes:
-    """N-Triples text of the triples, one per line, in the given order."""
-    return "".join(f"{t} .\n" for t in triples).encode("utf-8")
+    """N-Triples text of the triples, one per line, in the given order (each line is
+    ``f"{triple} .\\n"``, the text :func:`sort_triples` sorts by)."""
+    return serialize(triples, format=RdfFormat.N_TRIPLES)
 
 
 def _full_iri(token: bytes) -> bytes:
@@ -83,11 +84,12 @@ def turtle_bytes(triples: list[Triple]) -> bytes:
 
 
 def write_dumps(
-    triples: list[Triple], folder: Path, ntriples: bytes | None = None
+    triples: list[Triple], folder: Path, ntriples: bytes | None = None, nt_written: bool = False
 ) -> list[DumpFile]:
     """Write every dump format and its gzipped copy into ``folder``; triples must be sorted.
 
-    ``ntriples`` is the N-Triples text of ``triples`` when the caller already has it.
+    ``ntriples`` is the N-Triples text of ``triples`` when the caller already has it
+    (``nt_written``: and has written it to ``dlbio.nt``).
     """
     files = []
     for name, (rdf_format, media_type) in DUMP_FORMATS.items():
@@ -99,7 +101,10 @@ def write_dumps(
             content = turtle_bytes(triples)
         else:
             content = serialize(triples, format=rdf_format, prefixes=PREFIXES)
-        size, digest = _write(folder / name, content)
+        if nt_written and rdf_format == RdfFormat.N_TRIPLES:
+            size, digest = len(content), hashlib.sha256(content).hexdigest()
+        else:
+            size, digest = _write(folder / name, content)
         files.append(DumpFile(name, media_type, size, digest, len(triples)))
         packed = gzip.compress(content, compresslevel=6, mtime=0)
         size, digest = _write(folder / f"{name}.gz", packed)

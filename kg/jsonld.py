@@ -16,7 +16,10 @@ same triples always give the same bytes.
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Iterator
 from functools import cache
+from itertools import groupby
 from typing import Any
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
@@ -42,15 +45,25 @@ def context() -> dict[str, Any]:
     return {"@context": context_prefixes()}
 
 
+@cache
+def _namespaces() -> re.Pattern[str]:
+    """The context's namespaces, longest first, so the first match is the longest prefix."""
+    spaces = sorted(context_prefixes().values(), key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, spaces)))
+
+
+@cache
+def _prefix_of() -> dict[str, str]:
+    return {iri: prefix for prefix, iri in sorted(context_prefixes().items(), reverse=True)}
+
+
 def _iri(iri: str) -> str:
     """A compact IRI where a prefix fits and the result cannot be read as an absolute IRI."""
-    prefixes = context_prefixes()
-    matches = [(len(ns), p) for p, ns in prefixes.items() if iri.startswith(ns)]
-    if not matches:
+    match = _namespaces().match(iri)
+    if match is None:
         return iri
-    prefix = max(matches)[1]
-    local = iri[len(prefixes[prefix]) :]
-    return iri if local.startswith("//") else f"{prefix}:{local}"
+    local = iri[match.end() :]
+    return iri if local.startswith("//") else f"{_prefix_of()[match.group()]}:{local}"
 
 
 def _node_id(term: NamedNode | BlankNode) -> str:
@@ -80,19 +93,21 @@ def _node(subject: Any, triples: list[Triple]) -> dict[str, Any]:
     return node
 
 
+def _nodes(triples: list[Triple]) -> Iterator[dict[str, Any]]:
+    """One node object per subject, in the order of the (sorted, so grouped) triples."""
+    for subject, group in groupby(triples, key=lambda t: t.subject):
+        yield _node(subject, list(group))
+
+
 def compact_document(triples: list[Triple]) -> dict[str, Any]:
     """The JSON-LD document of ``triples`` (sorted), compacted with the published context."""
-    by_subject: dict[Any, list[Triple]] = {}
-    for triple in triples:
-        by_subject.setdefault(triple.subject, []).append(triple)
-    graph = [_node(subject, group) for subject, group in by_subject.items()]
-    return {"@context": context_prefixes(), "@graph": graph}
+    return {"@context": context_prefixes(), "@graph": list(_nodes(triples))}
 
 
 def compact_jsonld(triples: list[Triple]) -> bytes:
-    """UTF-8 bytes of :func:`compact_document`, one node object per line."""
-    document = compact_document(triples)
-    nodes = ",\n".join(json.dumps(n, ensure_ascii=False, separators=(",", ":"))
-                       for n in document["@graph"])
-    prefixes = json.dumps(document["@context"], indent=1)
+    """UTF-8 bytes of :func:`compact_document`, one node object per line (node by node, so the
+    document's dicts are never all held at once)."""
+    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    nodes = ",\n".join(map(dumps, _nodes(triples)))
+    prefixes = json.dumps(context_prefixes(), indent=1)
     return f'{{"@context":{prefixes},\n"@graph":[\n{nodes}\n]}}\n'.encode()

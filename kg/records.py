@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import hashlib
 import os
 import pickle
+import re
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +19,7 @@ import yaml
 import yaml12
 
 from kg.errors import DataInvalid, DataProblem
+from kg.parallel import Forked
 
 #: Data file name → LinkML class of its records, in load order.
 FILE_CLASSES = {
@@ -56,6 +62,12 @@ class Record:
 SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 #: Bump when what a cached parse holds changes.
 CACHE_VERSION = b"2"
+#: Files of at least this many characters are parsed in chunks of about CHUNK_CHARS, on two cores
+#: (yaml12 needs ~25× a text's size while parsing it; a chunk's share is given back after).
+CHUNKED_CHARS, CHUNK_CHARS = 1 << 20, 2 << 20
+_ITEM = re.compile(r"^- ", re.MULTILINE)
+_NOT_AN_ITEM = re.compile(r"^(?!- |#|[ \t]|$)", re.MULTILINE)
+_LIBC = ctypes.CDLL(ctypes.util.find_library("c")) if sys.platform == "linux" else None
 
 
 def _yaml_problem(name: str, text: str, exc: Exception) -> DataInvalid:
@@ -70,6 +82,52 @@ def _yaml_problem(name: str, text: str, exc: Exception) -> DataInvalid:
     return DataInvalid([DataProblem(name, "", "", f"malformed YAML: {exc}")])
 
 
+def _chunks(text: str) -> list[str] | None:
+    """``text`` cut before top-level ``- `` items into pieces of about CHUNK_CHARS; None unless
+    the file is a plain top-level block sequence (every column-0 line an item, comment or blank)."""
+    if len(text) < CHUNKED_CHARS or _NOT_AN_ITEM.search(text):
+        return None
+    cuts = [0]
+    for item in _ITEM.finditer(text):
+        if item.start() - cuts[-1] >= CHUNK_CHARS:
+            cuts.append(item.start())
+    cuts.append(len(text))
+    return [text[a:b] for a, b in pairwise(cuts)]
+
+
+def _parse_chunks(chunks: list[str]) -> list[Any] | None:
+    """The items of every chunk in order, or None if a chunk does not parse (then the whole
+    file is parsed again, so that the error is located in it)."""
+    items: list[Any] = []
+    try:
+        for chunk in chunks:
+            items.extend(yaml12.parse_yaml(chunk) or [])
+    except ValueError:
+        return None
+    return items
+
+
+def _release_memory() -> None:
+    """Give the parser's freed buffers back to the system (glibc keeps them otherwise)."""
+    if _LIBC is not None:
+        _LIBC.malloc_trim(0)
+
+
+def _parse_text(text: str) -> Any:
+    """yaml12 on the whole text, or on its chunks with half of them in a worker process."""
+    chunks = _chunks(text)
+    if chunks is None or len(chunks) < 2:
+        return yaml12.parse_yaml(text)
+    half = len(chunks) // 2
+    worker = Forked(_parse_chunks, chunks[half:])
+    mine = _parse_chunks(chunks[:half])
+    theirs = worker.result()
+    _release_memory()
+    if mine is None or theirs is None:
+        return yaml12.parse_yaml(text)  # raises the located ValueError
+    return mine + theirs
+
+
 def _parse_yaml(name: str, raw: bytes) -> Any:
     """Parse with yaml12 (Rust, YAML 1.2 core schema: ~25× libyaml); PyYAML explains errors."""
     try:
@@ -77,7 +135,7 @@ def _parse_yaml(name: str, raw: bytes) -> Any:
     except UnicodeDecodeError as exc:
         raise DataInvalid([DataProblem(name, "", "", f"not UTF-8: {exc.reason}")]) from None
     try:
-        return yaml12.parse_yaml(text)
+        return _parse_text(text)
     except ValueError as exc:
         raise _yaml_problem(name, text, exc) from None
 

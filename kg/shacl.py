@@ -140,7 +140,9 @@ class Locator:
     """Maps a focus node and predicate back to the record, file and field they were built from."""
 
     def __init__(self, records: Iterable[Record], artifacts: SchemaArtifacts):
-        self.records = {expand(r.id): r for r in records if isinstance(r.data.get("id"), str)}
+        self.records = {  # file and record id only, so the records themselves can be freed
+            expand(r.id): (r.file, r.id) for r in records if isinstance(r.data.get("id"), str)
+        }
         self.slot_names = {s.uri: n for slots in artifacts.slots.values() for n, s in slots.items()}
         self.fragments = {fragment: slot for slot, fragment in FRAGMENTS.items()}
 
@@ -153,18 +155,21 @@ class Locator:
             slot, _, index = fragment.rpartition("-")
             parent = self.fragments.get(slot, slot)
             field = f"{parent}[{int(index) - 1}].{field}" if index.isdigit() else field
-        record = self.records.get(base)
-        if record is None:
-            return DataProblem("(built graph)", iri, field, _message(v))
-        return DataProblem(record.file, record.id, field, _message(v))
+        file, record = self.records.get(base, ("(built graph)", iri))
+        return DataProblem(file, record, field, _message(v))
+
+
+def shape_problems(triples: list[Triple], shapes: Path, locator: Locator) -> list[DataProblem]:
+    """Every SHACL violation as a problem naming file, record and field (at most 50, then a count)."""
+    problems = [locator.problem(v) for v in violations(triples, read_shapes(shapes))]
+    if len(problems) > MAX_REPORTED:
+        more = len(problems) - MAX_REPORTED
+        problems = [*problems[:MAX_REPORTED], DataProblem("…", "", "", f"and {more} more")]
+    return problems
 
 
 def check_shapes(triples: list[Triple], shapes: Path, locator: Locator) -> None:
     """Raise :class:`DataInvalid` naming file, record and field of every SHACL violation."""
-    found = violations(triples, read_shapes(shapes))
-    if found:
-        problems = [locator.problem(v) for v in found]
-        if len(problems) > MAX_REPORTED:
-            more = len(problems) - MAX_REPORTED
-            problems = [*problems[:MAX_REPORTED], DataProblem("…", "", "", f"and {more} more")]
+    problems = shape_problems(triples, shapes, locator)
+    if problems:
         raise DataInvalid(problems)
