@@ -13,7 +13,7 @@ import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 from playwright.sync_api import Browser, Page
@@ -162,6 +162,19 @@ def test_syntax_error_shows_the_parser_message(page: Page) -> None:
     page.locator(".cm-editor.cm-focused").wait_for()  # CodeMirror marks focus asynchronously
 
 
+def test_syntax_error_is_shown_at_its_line_and_column(page: Page) -> None:
+    query = "PREFIX s: <http://schema.org/>\nSELEC ?x WHERE { ?x a s:Thing }"
+    page.goto("/query?" + urlencode({"query": query}))
+    context = page.locator("pre.error-context")
+    context.wait_for()
+    line, caret = context.inner_text().split("\n")
+    assert line == "2 | SELEC ?x WHERE { ?x a s:Thing }"
+    assert caret.index("^") == line.index("SELEC")  # the caret under the misspelt keyword
+    mark = page.locator(".cm-lintRange-error")
+    mark.wait_for()
+    assert mark.inner_text() == "SELEC"
+
+
 def test_timeout_is_explained(page: Page) -> None:
     message = (
         "the query did not finish within the time limit of 30 s and was stopped; "
@@ -211,16 +224,34 @@ def test_typing_or_completing_a_prefix_declares_it(page: Page) -> None:
     assert len(table_rows(page)) == 10  # the single-cell methods
 
 
-def test_entity_page_describe_link_shows_turtle(page: Page, served: str) -> None:
+def test_entity_page_describe_link_shows_a_graph_table_and_turtle(page: Page, served: str) -> None:
     page.goto("/method/deepbind")
     page.get_by_role("link", name="in the SPARQL editor").click()
     page.wait_for_url(re.compile(r"/query\?query=DESCRIBE"))
+    graph = page.locator("#result-graph svg.rdf-graph")
+    graph.wait_for()  # the graph view comes first for CONSTRUCT/DESCRIBE
+    assert graph.locator('a[href="/method/deepbind"]').count() == 1
+    assert graph.locator('a[href="/architecture/cnn"]').count() == 1
+    assert page.get_by_role("button", name="Graph").get_attribute("aria-pressed") == "true"
+    page.get_by_role("button", name="Table").click()
+    cells = page.locator("#result-table table.results tbody td").all_inner_texts()
+    assert "rdfs:label" in cells and "method:deepbind" in cells  # prefixed names
+    page.get_by_role("button", name="Turtle", exact=True).click()
     turtle = page.locator("pre.turtle")
     turtle.wait_for()
     assert '"DeepBind"' in turtle.inner_text()
+    assert "method:deepbind" in turtle.inner_text()
     downloads = page.locator("#download-buttons button").all_inner_texts()
     assert downloads == ["Turtle", "N-Triples", "JSON-LD"]
-    assert page.get_by_role("button", name="Table").is_hidden()
+    assert page.get_by_role("button", name="Chart").is_hidden()
+
+
+def test_results_use_the_query_own_prefixes(page: Page) -> None:
+    query = ("PREFIX m: <https://w3id.org/dlbio/method/>\n"
+             "SELECT ?s WHERE { ?s ?p ?o FILTER(?s = m:deepbind) } LIMIT 1")
+    page.goto("/query?" + urlencode({"query": query}))
+    page.locator("table.results").wait_for()
+    assert table_rows(page) == [["m:deepbind"]]
 
 
 def test_plain_form_without_javascript(plain_page: Page, tmp_path: Path) -> None:

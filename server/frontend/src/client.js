@@ -1,8 +1,10 @@
 // Talking to the SPARQL endpoint (SPARQL 1.1 Protocol, POST with a form body) and turning its
 // answers and errors into something the page can show.
 
-/** What the page asks for when showing a result: JSON results, else Turtle for graphs. */
-export const DISPLAY_ACCEPT = "application/sparql-results+json, text/turtle;q=0.9";
+import { parseNTriples } from "./graph.js";
+
+/** What the page asks for when showing a result: JSON results, else N-Triples for graphs. */
+export const DISPLAY_ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9";
 
 /** Download formats: for SELECT/ASK results and for CONSTRUCT/DESCRIBE graphs. */
 export const DOWNLOADS = {
@@ -56,12 +58,14 @@ export async function post(endpoint, query, accept, signal) {
 
 /**
  * Run a query for display. Resolves to {kind: "bindings", vars, rows}, {kind: "boolean", value}
- * or {kind: "graph", text}.
+ * or {kind: "graph", triples}.
  */
 export async function runQuery(endpoint, query, signal) {
   const response = await post(endpoint, query, DISPLAY_ACCEPT, signal);
   const type = (response.headers.get("Content-Type") || "").split(";")[0].trim();
-  if (type === "text/turtle") return { kind: "graph", text: await response.text() };
+  if (type === "application/n-triples") {
+    return { kind: "graph", triples: parseNTriples(await response.text()) };
+  }
   const data = await response.json();
   if ("boolean" in data) return { kind: "boolean", value: data.boolean };
   return { kind: "bindings", vars: data.head.vars, rows: data.results.bindings };
@@ -85,4 +89,22 @@ export async function download(endpoint, query, format) {
 export function errorPosition(message) {
   const match = /\bat (?:line )?(\d+):(\d+)\b/.exec(message) || /line (\d+),? column (\d+)/i.exec(message);
   return match ? { line: Number(match[1]), column: Number(match[2]) } : null;
+}
+
+/** The line `position` points at and a caret under its column, as two lines of text. */
+export function errorContext(query, position) {
+  const line = query.split("\n")[position.line - 1];
+  if (line === undefined) return null;
+  const gutter = `${position.line} | `;
+  const caret = " ".repeat(gutter.length - 2) + "| " + " ".repeat(Math.max(position.column - 1, 0)) + "^";
+  return `${gutter}${line}\n${caret}`;
+}
+
+/** The prefixes a query declares ({name: namespace}), to write its results' IRIs the same way. */
+export function queryPrefixes(query) {
+  const found = {};
+  for (const match of query.matchAll(/^\s*PREFIX\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>/gim)) {
+    found[match[1] ?? ""] = match[2];
+  }
+  return found;
 }

@@ -2,9 +2,11 @@
 // /sparql and shows the answer as a table, a chart, Turtle, or a clear error message.
 
 import { createEditor, focusAt, setText } from "./editor.js";
-import { DOWNLOADS, QueryError, download, errorPosition, runQuery } from "./client.js";
-import { MAX_ROWS, resultTable, turtleBlock } from "./results.js";
+import { DOWNLOADS, QueryError, download, errorContext, errorPosition, queryPrefixes, runQuery } from "./client.js";
+import { MAX_ROWS, resultTable, tripleTable, turtleBlock } from "./results.js";
 import { MAX_BARS, barChart, chartColumns } from "./chart.js";
+import { MAX_NODES, graphPicture, toTurtle } from "./graph.js";
+import { setDiagnostics } from "@codemirror/lint";
 
 const $ = (id) => document.getElementById(id);
 const config = JSON.parse($("query-config").textContent);
@@ -23,8 +25,8 @@ const ui = {
   downloads: $("download-buttons"),
   table: $("result-table"),
   chart: $("result-chart"),
-  showTable: $("show-table"),
-  showChart: $("show-chart"),
+  graph: $("result-graph"),
+  turtle: $("result-turtle"),
   views: $("result-views"),
   help: $("editor-help"),
   label: $("query-label"),
@@ -57,50 +59,84 @@ function updateShareLink(query) {
   ui.share.href = shareUrl(query);
 }
 
-function setView(chart) {
-  ui.table.hidden = chart;
-  ui.chart.hidden = !chart;
-  ui.showTable.setAttribute("aria-pressed", String(!chart));
-  ui.showChart.setAttribute("aria-pressed", String(chart));
+const VIEWS = ["table", "chart", "graph", "turtle"];
+const viewButtons = Object.fromEntries(VIEWS.map((name) => [name, $(`show-${name}`)]));
+
+/** Show one view of the result (table, chart, graph or Turtle) and press its button. */
+function setView(shown) {
+  for (const name of VIEWS) {
+    ui[name].hidden = name !== shown;
+    viewButtons[name].setAttribute("aria-pressed", String(name === shown));
+  }
+}
+
+/** Offer the buttons of `names` only (none when there is one view). */
+function offerViews(names) {
+  for (const name of VIEWS) viewButtons[name].hidden = !names.includes(name);
+  ui.views.hidden = names.length < 2;
 }
 
 function clearResults() {
-  for (const node of [ui.error, ui.table, ui.chart, ui.downloads]) node.replaceChildren();
+  for (const node of [ui.error, ui.table, ui.chart, ui.graph, ui.turtle, ui.downloads]) node.replaceChildren();
   ui.tools.hidden = true;
-  ui.views.hidden = true;
-  setView(false);
+  offerViews([]);
+  setView("table");
+  editor.dispatch(setDiagnostics(editor.state, []));
+}
+
+function resultOptions(query) {
+  return { prefixes: { ...config.prefixes, ...queryPrefixes(query) }, localNamespaces: config.localNamespaces };
 }
 
 function plural(n, word) {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
 
-function showBindings(result, elapsed) {
-  const options = { prefixes: config.prefixes, localNamespaces: config.localNamespaces };
+function showBindings(result, elapsed, options) {
   const shown = result.rows.length > MAX_ROWS ? ` (the first ${MAX_ROWS} are shown; download for all)` : "";
   ui.status.textContent = `${plural(result.rows.length, "row")} in ${elapsed} ms${shown}.`;
   ui.table.append(resultTable(result.vars, result.rows, options));
   const columns = chartColumns(result.vars, result.rows);
   if (columns) {
-    ui.chart.append(barChart(result.rows, columns, config.prefixes));
+    ui.chart.append(barChart(result.rows, columns, options.prefixes));
     if (result.rows.length > MAX_BARS) {
       const note = document.createElement("p");
       note.className = "note";
       note.textContent = `The chart shows the first ${MAX_BARS} rows.`;
       ui.chart.append(note);
     }
-    ui.views.hidden = false;
+    offerViews(["table", "chart"]);
   }
 }
 
-function showResult(result, elapsed) {
+function showGraph(result, elapsed, options) {
+  const n = result.triples.length;
+  const shown = n > MAX_ROWS ? ` (the table shows the first ${MAX_ROWS}; download for all)` : "";
+  ui.status.textContent = `A graph of ${plural(n, "triple")} in ${elapsed} ms${shown}.`;
+  ui.table.append(tripleTable(result.triples, options));
+  ui.turtle.append(turtleBlock(toTurtle(result.triples, options.prefixes)));
+  if (n > 0) {
+    ui.graph.append(graphPicture(result.triples, options));
+    const note = document.createElement("p");
+    note.className = "note";
+    note.textContent = `Resources are nodes (at most ${MAX_NODES}), links between them are arrows; ` +
+      "a node's literal values are in its tooltip. Resources of the KG link to their pages.";
+    ui.graph.append(note);
+    offerViews(["graph", "table", "turtle"]);
+    setView("graph");
+  } else {
+    offerViews(["table", "turtle"]);
+    setView("turtle");
+  }
+}
+
+function showResult(result, elapsed, options) {
   if (result.kind === "bindings") {
-    showBindings(result, elapsed);
+    showBindings(result, elapsed, options);
   } else if (result.kind === "boolean") {
     ui.status.textContent = `Answer: ${result.value ? "yes (true)" : "no (false)"}, in ${elapsed} ms.`;
   } else {
-    ui.status.textContent = `A graph in Turtle, in ${elapsed} ms.`;
-    ui.table.append(turtleBlock(result.text));
+    showGraph(result, elapsed, options);
   }
   addDownloads(result.kind === "graph" ? DOWNLOADS.graph : DOWNLOADS.table);
   ui.tools.hidden = false;
@@ -113,7 +149,7 @@ function errorHeading(error) {
   return `The endpoint answered ${error.status}`;
 }
 
-function showError(error) {
+function showError(error, query = "") {
   ui.status.textContent = "";
   const heading = document.createElement("h3");
   heading.textContent = errorHeading(error);
@@ -127,6 +163,15 @@ function showError(error) {
     ui.error.append(hint);
   }
   const position = error.status === 400 ? errorPosition(error.message) : null;
+  const context = position && errorContext(query, position);
+  if (context) {
+    const where = document.createElement("pre");
+    where.className = "error-context";
+    where.setAttribute("aria-label", `Line ${position.line}, column ${position.column} of the query`);
+    where.textContent = context;
+    message.after(where);
+    markError(position, error.message);
+  }
   if (position) {
     const go = document.createElement("button");
     go.type = "button";
@@ -134,6 +179,17 @@ function showError(error) {
     go.addEventListener("click", () => focusAt(editor, position.line, position.column));
     ui.error.append(go);
   }
+}
+
+/** Underline the error's place in the editor, with the endpoint's message on hover. */
+function markError(position, text) {
+  const doc = editor.state.doc;
+  if (position.line > doc.lines) return;
+  const line = doc.line(position.line);
+  const from = Math.min(line.from + Math.max(position.column - 1, 0), line.to);
+  const word = /^[^\s{}()]+/.exec(doc.sliceString(from, line.to));
+  const to = Math.min(from + (word ? word[0].length : 1), doc.length);
+  editor.dispatch(setDiagnostics(editor.state, [{ from, to: Math.max(to, from), severity: "error", message: text }]));
 }
 
 function addDownloads(formats) {
@@ -176,10 +232,10 @@ async function run({ pushHistory = true } = {}) {
   try {
     const result = await runQuery(config.endpoint, query, controller.signal);
     lastRun = { query, kind: result.kind };
-    showResult(result, Math.round(performance.now() - started));
+    showResult(result, Math.round(performance.now() - started), resultOptions(query));
   } catch (error) {
     if (error.name === "AbortError") return;
-    showError(error instanceof QueryError ? error : new QueryError(0, String(error)));
+    showError(error instanceof QueryError ? error : new QueryError(0, String(error)), query);
   } finally {
     if (running === controller) {
       running = null;
@@ -209,8 +265,7 @@ $("example-form")?.addEventListener("submit", (event) => {
   event.preventDefault();
   loadExample(ui.picker.value);
 });
-ui.showTable.addEventListener("click", () => setView(false));
-ui.showChart.addEventListener("click", () => setView(true));
+for (const name of VIEWS) viewButtons[name].addEventListener("click", () => setView(name));
 window.addEventListener("popstate", () => {
   const query = new URLSearchParams(location.search).get("query");
   if (query) {

@@ -4,11 +4,12 @@
 export const MAX_ROWS = 1000;
 const XSD = "http://www.w3.org/2001/XMLSchema#";
 
-/** Shorten an IRI to prefix:local with the longest matching namespace, else return it. */
+/** Shorten an IRI to prefix:local with the longest matching namespace (the last one named wins a
+ * tie, so a query's own prefixes come before the KG's), else return it. */
 export function compact(iri, prefixes) {
   let best = null;
   for (const [name, namespace] of Object.entries(prefixes)) {
-    if (iri.startsWith(namespace) && (best === null || namespace.length > prefixes[best].length)) {
+    if (iri.startsWith(namespace) && (best === null || namespace.length >= prefixes[best].length)) {
       best = name;
     }
   }
@@ -79,4 +80,15 @@ export function resultTable(vars, rows, options) {
 export function turtleBlock(text) {
   return element("pre", { class: "turtle", tabindex: "0", "aria-label": "Result graph in Turtle" },
     element("code", {}, text || "# (empty graph)"));
+}
+
+/** A table of graph `triples` (at most MAX_ROWS): subject, predicate, object. */
+export function tripleTable(triples, options) {
+  const head = element("tr", {}, ...["Subject", "Predicate", "Object"].map((name) =>
+    element("th", { scope: "col" }, name)));
+  const body = triples.slice(0, MAX_ROWS).map((triple) =>
+    element("tr", {}, ...triple.map((t) => element("td", {}, ...termNode(t, options)))));
+  const caption = element("caption", { class: "visually-hidden" }, `Result graph: ${triples.length} triples`);
+  return element("table", { class: "results" }, caption, element("thead", {}, head),
+    element("tbody", {}, ...body));
 }
