@@ -74,6 +74,19 @@ def assets() -> Path:
 
 
 @pytest.fixture(scope="session")
+def axe_source(assets: Path) -> str:
+    """axe-core's browser bundle, from the frontend's npm packages (installed at set-up)."""
+    script = FRONTEND / "node_modules" / "axe-core" / "axe.min.js"
+    if not script.is_file():  # node_modules from before axe-core joined package-lock.json
+        with (ASSETS.parent / ".assets.lock").open("w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not script.is_file():
+                _npm("ci")
+    assert script.is_file(), "axe-core is missing from server/frontend/node_modules"
+    return script.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
 def qp_app(ld_release: BuildResult) -> Flask:
     """One app over the built release (tests point its asset and query folders elsewhere)."""
     return create_app({"DLBIO_KG_DIR": str(ld_release.release), "TESTING": True})

@@ -32,6 +32,7 @@ PAGES = [
     "/schema/Method",
     "/download",
     "/query",
+    "/sparql",
     "/method/no-such-method",
 ]
 
