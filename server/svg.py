@@ -12,7 +12,7 @@ from markupsafe import Markup, escape
 from server.field import Column, Graph, Link, TreeRow
 
 CHAR = 6.6  # mean width of a 12 px character, to size labels
-COLOURS = 9  # classes .s0 … .s8 in style.css
+COLOURS = 13  # classes .s0 … .s12 in style.css
 
 
 def _svg(width: float, height: float, label: str, body: list[str]) -> Markup:

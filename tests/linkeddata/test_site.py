@@ -84,3 +84,12 @@ def test_sparql_page_for_browsers_names_the_endpoint_and_the_editor(client: Flas
     assert "<h1>SPARQL endpoint</h1>" in html
     assert 'href="/query"' in html
     assert '<a href="/sparql" aria-current="page">SPARQL</a>' in html
+
+
+def test_readme_shows_the_home_page_picture_and_it_stays_small() -> None:
+    from kg.paths import PROJECT_ROOT
+
+    picture = PROJECT_ROOT / "docs" / "home.png"
+    assert "](docs/home.png)" in (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    assert picture.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert picture.stat().st_size < 300_000, "retake it: bench/pages/screenshot.py --height …"
