@@ -29,7 +29,7 @@ from kg.errors import BuildFailed, DataInvalid
 from kg.examples import ExampleError, example_triples
 from kg.history import merge_history
 from kg.namespaces import EDAM
-from kg.parallel import Forked, Spawned
+from kg.parallel import Forked, Inline, Spawned
 from kg.paths import Paths
 from kg.records import Record, read_all
 from kg.schema import SchemaArtifacts, ensure_artifacts
@@ -38,6 +38,8 @@ from kg.validate import find_problems, validate
 from kg.void import class_counts, void_triples
 
 KEEP_RELEASES = 3
+#: Below these sizes workers cost more than they save (a process start is ~0.2 s): run inline.
+WORKER_RECORDS, WORKER_TRIPLES = 5_000, 200_000
 Step = Callable[[str], None]
 
 
@@ -120,12 +122,18 @@ def _add_void(folder: Path, void: bytes) -> None:
 
 
 def _write_release(
-    staging: Path, triples: list[Triple], ntriples: bytes, step: Step, shapes: Forked | None
+    staging: Path,
+    triples: list[Triple],
+    ntriples: bytes,
+    step: Step,
+    shapes: Forked | Inline | None,
 ) -> BuildResult:
     """Dumps here, the store in a worker; the shapes' verdict is awaited before the store is."""
-    step("Writing dumps (store and shapes on the second core)")
+    big = len(triples) >= WORKER_TRIPLES
+    step("Writing dumps" + (" (store and shapes on the second core)" if big else ""))
     (staging / "dlbio.nt").write_bytes(ntriples)
-    store = Spawned("kg.build", "load_store", str(staging), str(staging / "dlbio.nt"))
+    where = (str(staging), str(staging / "dlbio.nt"))
+    store = Spawned("kg.build", "load_store", *where) if big else Inline(load_store, *where)
     try:
         files = write_dumps(triples, staging, ntriples, nt_written=True)
         version = hashlib.sha256(ntriples).hexdigest()[:12]
@@ -134,11 +142,11 @@ def _write_release(
         (staging / "void.ttl").write_bytes(void)
         write_citation(staging, version, created, EDAM_VERSION)
         if shapes is not None:
-            step(f"Checking {len(triples)} triples against SHACL shapes (awaiting the worker)")
+            step(f"Checking {len(triples)} triples against SHACL shapes")
             problems = shapes.result()
             if problems:
                 raise DataInvalid(problems)
-        step("Loading the Oxigraph store (awaiting the worker)")
+        step("Loading the Oxigraph store")
         store.result()
     except BaseException:
         store.cancel()
@@ -206,7 +214,9 @@ def _validated_triples(
     records = read_all(paths.data, paths.parse_cache)
     gc.freeze()  # the records live through conversion: the collector need not scan them again
     step(f"Validating {len(records)} records (converting to RDF alongside)")
-    checker = Forked(find_problems, records, artifacts)
+    checker = (Forked if len(records) >= WORKER_RECORDS else Inline)(
+        find_problems, records, artifacts
+    )
     try:
         merged = merge_history(records)
         triples = graph_triples(merged, artifacts, query_examples(paths.queries))
@@ -233,7 +243,8 @@ def _build_release(
     gc.freeze()  # likewise the triples
     step("Converting to N-Triples")
     ntriples = ntriples_bytes(triples)
-    shapes = Forked(shape_problems, triples, artifacts.shacl, locator) if shacl else None
+    worker = Forked if len(triples) >= WORKER_TRIPLES else Inline
+    shapes = worker(shape_problems, triples, artifacts.shacl, locator) if shacl else None
     paths.releases.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=paths.releases))
     staging.chmod(0o755)

@@ -94,3 +94,18 @@ class Spawned:
         if self._process.poll() is None:
             self._process.terminate()
         self._process.communicate()
+
+
+class Inline:
+    """``fn(*args)`` run at once in this process, for work too small to pay for a worker (its
+    exceptions are raised here); the same :meth:`result` as the workers."""
+
+    def __init__(self, fn: Callable[..., Any], *args: Any):
+        self._value = fn(*args)
+
+    def result(self) -> Any:
+        """The value computed at construction."""
+        return self._value
+
+    def cancel(self) -> None:
+        """Nothing to stop."""

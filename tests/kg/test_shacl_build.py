@@ -10,7 +10,13 @@ from kg.errors import DataInvalid
 from kg.namespaces import PREFIXES, expand
 
 
-def test_a_shacl_violation_names_the_record_and_publishes_nothing(fixture_paths, monkeypatch):
+@pytest.mark.parametrize("workers", [False, True], ids=["inline", "workers"])
+def test_a_shacl_violation_names_the_record_and_publishes_nothing(
+    fixture_paths, monkeypatch, workers
+):
+    if workers:  # the shapes checked in a forked worker, as in a large build
+        monkeypatch.setattr(kg.build, "WORKER_RECORDS", 0)
+        monkeypatch.setattr(kg.build, "WORKER_TRIPLES", 0)
     convert = kg.build.graph_triples
     method = NamedNode(expand("method:danq"))
     extra = [
