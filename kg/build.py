@@ -2,7 +2,8 @@
 
 A build writes a complete new release folder beside the old ones and only then repoints the
 ``current`` symlink (an atomic rename), so a failing or interrupted build leaves the served KG
-exactly as it was.
+exactly as it was. Large builds use the second core (:mod:`kg.parallel`): validation beside
+conversion, the shapes and the store beside the dumps.
 """
 
 from __future__ import annotations
@@ -88,6 +89,13 @@ def graph_triples(
 ) -> list[Triple]:
     """All KG triples, sorted: the records, the example queries, and label and ancestry of every
     EDAM term used."""
+    return sort_triples(unsorted_triples(records, artifacts, examples))
+
+
+def unsorted_triples(
+    records: list[Record], artifacts: SchemaArtifacts, examples: list[Triple] = ()
+) -> list[Triple]:
+    """The triples of :func:`graph_triples` before sorting (possibly with duplicates)."""
     triples = [*Converter(artifacts).triples(records), *examples]
     used = {
         t.object.value
@@ -96,7 +104,7 @@ def graph_triples(
     }
     terms = ancestry("edam:" + iri[len(EDAM) :] for iri in used)
     triples.extend(edam_triples(terms.values()))
-    return sort_triples(triples)
+    return triples
 
 
 def _created() -> str:
@@ -219,7 +227,7 @@ def _validated_triples(
     )
     try:
         merged = merge_history(records)
-        triples = graph_triples(merged, artifacts, query_examples(paths.queries))
+        triples = unsorted_triples(merged, artifacts, query_examples(paths.queries))
     except Exception as exc:  # invalid data may break conversion: the validator says why
         problems = checker.result()
         if problems:
@@ -228,7 +236,9 @@ def _validated_triples(
     problems = checker.result()
     if problems:
         raise DataInvalid(problems)
-    return Locator(merged, artifacts), triples  # the records are freed from here on
+    locator = Locator(merged, artifacts)
+    del records, merged  # freed before the sort, the build's largest moment
+    return locator, sort_triples(triples)
 
 
 def _build_release(
