@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import curies
+
 BASE = "https://w3id.org/dlbio/"
 SCHEMA_NS = BASE + "schema/"
 EDAM = "http://edamontology.org/"
@@ -60,22 +62,25 @@ SCHEMES = {
 }
 
 
+#: CURIE expansion and compaction with the prefixes above (longest namespace wins).
+CONVERTER = curies.Converter.from_prefix_map(PREFIXES)
+
+
 def expand(curie: str) -> str:
     """Expand a CURIE with the project's prefixes; absolute IRIs pass through.
 
     >>> expand("method:deepbind")
     'https://w3id.org/dlbio/method/deepbind'
     """
-    prefix, sep, local = curie.partition(":")
-    if sep and prefix in PREFIXES and not local.startswith("//"):
-        return PREFIXES[prefix] + local
-    return curie
+    if curie.partition(":")[2].startswith("//"):
+        return curie
+    return CONVERTER.expand(curie) or curie
 
 
 def compact(iri: str) -> str:
-    """Compact an IRI to a CURIE with the longest matching project prefix, else return it."""
-    best = ""
-    for prefix, namespace in PREFIXES.items():
-        if iri.startswith(namespace) and len(namespace) > len(PREFIXES.get(best, "")):
-            best = prefix
-    return f"{best}:{iri[len(PREFIXES[best]) :]}" if best else iri
+    """Compact an IRI to a CURIE with the longest matching project prefix, else return it.
+
+    >>> compact("https://w3id.org/dlbio/schema/Method"), compact("http://example.org/x")
+    ('dlbio:Method', 'http://example.org/x')
+    """
+    return CONVERTER.compress(iri) or iri
