@@ -10,7 +10,8 @@ each value are over the current selection.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from kg.namespaces import EDAM, expand
@@ -155,33 +156,25 @@ def facet_values(index: KGIndex, facet: Facet, methods: list[str], params: Mappi
     return sorted(values, key=lambda v: (-v.count, v.label.casefold()))
 
 
+def _counts(values: Iterable[str | None]) -> dict[str, int]:
+    """How often each value occurs (None, a method without one, left out)."""
+    return Counter(value for value in values if value)
+
+
 def year_values(index: KGIndex, methods: list[str]) -> list[tuple[str, int]]:
     """(year, count) among ``methods``, newest first."""
-    counts: dict[str, int] = {}
-    for method in methods:
-        year = method_year(index, method)
-        if year:
-            counts[year] = counts.get(year, 0) + 1
-    return sorted(counts.items(), reverse=True)
+    return sorted(_counts(method_year(index, m) for m in methods).items(), reverse=True)
 
 
 def listed_values(index: KGIndex, schema: SchemaDoc, methods: list[str]) -> list[tuple[str, int]]:
     """(year of first listing, count) among ``methods``, newest first."""
-    counts: dict[str, int] = {}
-    for method in methods:
-        year = listed_year(index, schema, method)
-        if year:
-            counts[year] = counts.get(year, 0) + 1
+    counts = _counts(listed_year(index, schema, m) for m in methods)
     return sorted(counts.items(), reverse=True)
 
 
 def status_values(index: KGIndex, schema: SchemaDoc, methods: list[str]) -> list[tuple[str, int]]:
     """(listing status, count) among ``methods``, most frequent first."""
-    counts: dict[str, int] = {}
-    for method in methods:
-        state = status(index, schema, method)
-        if state:
-            counts[state] = counts.get(state, 0) + 1
+    counts = _counts(status(index, schema, m) for m in methods)
     return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
 

@@ -19,6 +19,7 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -202,19 +203,12 @@ def _stop(process: subprocess.Popen) -> None:
             process.wait(timeout=10)
 
 
-@pytest.fixture(scope="module")
-def w3id() -> Iterator[W3id]:
-    """apache2 in the foreground on a free loopback port, serving the rules as w3id.org does."""
-    binary = find_apache()
-    if binary is None:
-        pytest.skip(
-            "apache2 not found (on PATH or in /usr/sbin): run `make apache` "
-            "or `sudo apt-get install apache2-bin`"
-        )
-    assert (MODULES / "mod_rewrite.so").is_file(), f"mod_rewrite missing from {MODULES}"
+@contextmanager
+def _apache(binary: str, deployment: str) -> Iterator[W3id]:
+    """apache2 in the foreground on a free loopback port with the rules sent to ``deployment``."""
     root = Path(tempfile.mkdtemp(prefix="dlbio-w3id-"))  # not under pytest's 0700 tmp folders
     try:
-        port, deployment = free_port(), f"http://127.0.0.1:{free_port()}"
+        port = free_port()
         rules = _layout(root, port, deployment)
         process = subprocess.Popen(
             [binary, "-f", str(root / "apache2.conf"), "-DFOREGROUND"],
@@ -228,6 +222,20 @@ def w3id() -> Iterator[W3id]:
             _stop(process)
     finally:
         shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def w3id() -> Iterator[W3id]:
+    """apache2 in the foreground on a free loopback port, serving the rules as w3id.org does."""
+    binary = find_apache()
+    if binary is None:
+        pytest.skip(
+            "apache2 not found (on PATH or in /usr/sbin): run `make apache` "
+            "or `sudo apt-get install apache2-bin`"
+        )
+    assert (MODULES / "mod_rewrite.so").is_file(), f"mod_rewrite missing from {MODULES}"
+    with _apache(binary, f"http://127.0.0.1:{free_port()}") as running:
+        yield running
 
 
 def test_the_served_file_is_the_submitted_one_but_its_deployment_line(w3id: W3id) -> None:
@@ -349,23 +357,8 @@ def deployed(
         pytest.skip("apache2 not found (on PATH or in /usr/sbin): run `make apache`")
     with live_server(
         tmp_path_factory.mktemp("w3id-live"), kg_dir=built_fixture.release, workers=1
-    ) as base:
-        root = Path(tempfile.mkdtemp(prefix="dlbio-w3id-live-"))
-        try:
-            port = free_port()
-            rules = _layout(root, port, base)
-            process = subprocess.Popen(
-                [binary, "-f", str(root / "apache2.conf"), "-DFOREGROUND"],
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.STDOUT,
-            )
-            try:
-                _wait_for(port, process, root / "logs" / "error.log")
-                yield W3id(port, base, rules)
-            finally:
-                _stop(process)
-        finally:
-            shutil.rmtree(root, ignore_errors=True)
+    ) as base, _apache(binary, base) as running:
+        yield running
 
 
 def test_an_rdf_client_following_the_iri_gets_turtle_about_it(deployed: W3id) -> None:
