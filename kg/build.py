@@ -9,7 +9,6 @@ conversion, the shapes and the store beside the dumps.
 from __future__ import annotations
 
 import gc
-import hashlib
 import json
 import os
 import shutil
@@ -18,13 +17,25 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from itertools import chain
 from pathlib import Path
 
 from pyoxigraph import NamedNode, RdfFormat, Store, Triple
 
 from kg.citation import write_citation
 from kg.convert import Converter, edam_triples
-from kg.dumps import DumpFile, ntriples_bytes, sort_triples, turtle_bytes, write_dumps
+from kg.dumps import (
+    DUMP_FORMATS,
+    DumpFile,
+    NTriplesFile,
+    by_subject,
+    sort_triples,
+    sorted_lines,
+    turtle_bytes,
+    write_jsonld,
+    write_ntriples,
+    write_turtle,
+)
 from kg.edam import EDAM_VERSION, ancestry
 from kg.errors import BuildFailed, DataInvalid
 from kg.examples import ExampleError, example_triples
@@ -32,11 +43,11 @@ from kg.history import merge_history
 from kg.namespaces import EDAM
 from kg.parallel import Forked, Inline, Spawned
 from kg.paths import Paths
-from kg.records import Record, read_all
+from kg.records import Record, read_all, release_memory
 from kg.schema import SchemaArtifacts, ensure_artifacts
 from kg.shacl import Locator, shape_problems
 from kg.validate import find_problems, validate
-from kg.void import class_counts, void_triples
+from kg.void import GraphSummary, void_triples
 
 KEEP_RELEASES = 3
 #: Below these sizes workers cost more than they save (a process start is ~0.2 s): run inline.
@@ -84,27 +95,21 @@ def query_examples(queries: Path | None) -> list[Triple]:
         raise BuildFailed(f"example queries: {exc}") from exc
 
 
-def graph_triples(
+def graph_lines(
     records: list[Record], artifacts: SchemaArtifacts, examples: list[Triple] = ()
-) -> list[Triple]:
-    """All KG triples, sorted: the records, the example queries, and label and ancestry of every
-    EDAM term used."""
-    return sort_triples(unsorted_triples(records, artifacts, examples))
-
-
-def unsorted_triples(
-    records: list[Record], artifacts: SchemaArtifacts, examples: list[Triple] = ()
-) -> list[Triple]:
-    """The triples of :func:`graph_triples` before sorting (possibly with duplicates)."""
-    triples = [*Converter(artifacts).triples(records), *examples]
-    used = {
-        t.object.value
-        for t in triples
-        if isinstance(t.object, NamedNode) and t.object.value.startswith(EDAM)
-    }
+) -> list[str]:
+    """All KG triples as N-Triples lines (``str(triple)``, unsorted, possibly repeated): the
+    records, the example queries, and label and ancestry of every EDAM term used. One line per
+    triple is all that is kept (:func:`kg.dumps.sorted_lines` orders them)."""
+    lines: list[str] = []
+    append, used = lines.append, set()
+    for t in chain(Converter(artifacts).triples(records), examples):
+        append(str(t))
+        if isinstance(t.object, NamedNode) and t.object.value.startswith(EDAM):
+            used.add(t.object.value)
     terms = ancestry("edam:" + iri[len(EDAM) :] for iri in used)
-    triples.extend(edam_triples(terms.values()))
-    return triples
+    lines.extend(map(str, edam_triples(terms.values())))
+    return lines
 
 
 def _created() -> str:
@@ -130,46 +135,58 @@ def _add_void(folder: Path, void: bytes) -> None:
 
 
 def _write_release(
-    staging: Path,
-    triples: list[Triple],
-    ntriples: bytes,
-    step: Step,
-    shapes: Forked | Inline | None,
+    staging: Path, lines: list[str], step: Step, shapes: tuple[Path, Locator] | None
 ) -> BuildResult:
-    """Dumps here, the store in a worker; the shapes' verdict is awaited before the store is."""
-    big = len(triples) >= WORKER_TRIPLES
+    """``dlbio.nt`` from the sorted lines, then the lines freed: the store (worker), the shapes
+    (worker) and the other dumps (here) each read that file."""
+    big = len(lines) >= WORKER_TRIPLES
+    step("Converting to N-Triples (dlbio.nt)")
+    nt_files, digest = write_ntriples(lines, staging)
+    count, version = len(lines), digest[:12]
+    lines.clear()
+    release_memory()
     step("Writing dumps" + (" (store and shapes on the second core)" if big else ""))
-    (staging / "dlbio.nt").write_bytes(ntriples)
-    where = (str(staging), str(staging / "dlbio.nt"))
+    nt = NTriplesFile(staging / "dlbio.nt")
+    where = (str(staging), str(nt.path))
     store = Spawned("kg.build", "load_store", *where) if big else Inline(load_store, *where)
+    checker = None
     try:
-        files = write_dumps(triples, staging, ntriples, nt_written=True)
-        version = hashlib.sha256(ntriples).hexdigest()[:12]
+        if shapes is not None:
+            checker = (Forked if big else Inline)(shape_problems, nt, *shapes)
+        graph = GraphSummary()
+        files = {
+            "dlbio.nt": nt_files,
+            "dlbio.ttl": write_turtle(nt, staging, count),
+            "dlbio.jsonld": write_jsonld(graph.watch(by_subject(nt)), staging, count),
+        }
+        files = [f for name in DUMP_FORMATS for f in files[name]]  # fmt: skip
         created = _created()
-        void = write_void(void_triples(version, created, triples, files))
+        void = write_void(void_triples(version, created, graph, files))
         (staging / "void.ttl").write_bytes(void)
         write_citation(staging, version, created, EDAM_VERSION)
-        if shapes is not None:
-            step(f"Checking {len(triples)} triples against SHACL shapes")
-            problems = shapes.result()
+        if checker is not None:
+            step(f"Checking {count} triples against SHACL shapes")
+            problems = checker.result()
             if problems:
                 raise DataInvalid(problems)
         step("Loading the Oxigraph store")
         store.result()
     except BaseException:
         store.cancel()
+        if checker is not None:
+            checker.cancel()
         raise
     _add_void(staging, void)
     manifest = {
         "version": version,
         "created": created,
-        "triples": len(triples),
+        "triples": count,
         "edam_version": EDAM_VERSION,
-        "classes": dict(sorted(class_counts(triples).items())),
+        "classes": dict(sorted(graph.classes.items())),
         "files": {f.name: f.as_dict() for f in files},
     }
     (staging / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
-    return BuildResult(staging, version, len(triples), files)
+    return BuildResult(staging, version, count, files)
 
 
 def write_void(void: list[Triple]) -> bytes:
@@ -202,8 +219,7 @@ def build(paths: Paths, step: Step = lambda _: None, check_shacl: bool = True) -
     step("Generating schema artifacts")
     artifacts = ensure_artifacts(paths.schema, paths.generated, wait=False)
     try:
-        locator, triples = _validated_triples(paths, artifacts, step)
-        release, result = _build_release(paths, locator, triples, artifacts, step, check_shacl)
+        release, result = _build_release(paths, artifacts, step, check_shacl)
     finally:
         artifacts.finish()
     step("Switching to the new release")
@@ -212,12 +228,13 @@ def build(paths: Paths, step: Step = lambda _: None, check_shacl: bool = True) -
     return BuildResult(release, result.version, result.triples, result.files)
 
 
-def _validated_triples(
+def _validated_lines(
     paths: Paths, artifacts: SchemaArtifacts, step: Step
-) -> tuple[Locator, list[Triple]]:
+) -> tuple[Locator, list[str]]:
     """Validate in a worker while converting here; the conversion is kept only for valid data.
 
-    Returns the triples and what SHACL reports need of the records (file and id by IRI)."""
+    Returns the sorted unique N-Triples lines and what SHACL reports need of the records (file
+    and id by IRI)."""
     step("Reading data")
     records = read_all(paths.data, paths.parse_cache)
     gc.freeze()  # the records live through conversion: the collector need not scan them again
@@ -227,7 +244,7 @@ def _validated_triples(
     )
     try:
         merged = merge_history(records)
-        triples = unsorted_triples(merged, artifacts, query_examples(paths.queries))
+        lines = graph_lines(merged, artifacts, query_examples(paths.queries))
     except Exception as exc:  # invalid data may break conversion: the validator says why
         problems = checker.result()
         if problems:
@@ -238,34 +255,25 @@ def _validated_triples(
         raise DataInvalid(problems)
     locator = Locator(merged, artifacts)
     del records, merged  # freed before the sort, the build's largest moment
-    return locator, sort_triples(triples)
+    gc.unfreeze()
+    return locator, sorted_lines(lines)
 
 
 def _build_release(
-    paths: Paths,
-    locator: Locator,
-    triples: list[Triple],
-    artifacts: SchemaArtifacts,
-    step: Step,
-    shacl: bool,
+    paths: Paths, artifacts: SchemaArtifacts, step: Step, shacl: bool
 ) -> tuple[Path, BuildResult]:
     """Check the shapes and write a complete release folder (not yet switched to)."""
-    gc.freeze()  # likewise the triples
-    step("Converting to N-Triples")
-    ntriples = ntriples_bytes(triples)
-    worker = Forked if len(triples) >= WORKER_TRIPLES else Inline
-    shapes = worker(shape_problems, triples, artifacts.shacl, locator) if shacl else None
+    locator, lines = _validated_lines(paths, artifacts, step)
     paths.releases.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=paths.releases))
     staging.chmod(0o755)
     try:
-        result = _write_release(staging, triples, ntriples, step, shapes)
+        shapes = (artifacts.shacl, locator) if shacl else None
+        result = _write_release(staging, lines, step, shapes)
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
         release = paths.releases / f"{stamp}-{result.version}"
         staging.rename(release)
     except BaseException:
-        if shapes is not None:
-            shapes.cancel()
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return release, result

@@ -221,8 +221,8 @@ def serve(
 
     Prints the URL once it listens; stop it with Ctrl-C.
     """
-    from server.serve import PortUnavailable, run
-    from server.store import KGError
+    from server.graph.store import KGError
+    from server.runtime.serve import PortUnavailable, run
 
     kg_dir = None if load else str(_paths(build_dir=build_dir).current)
     try:

@@ -3,21 +3,25 @@
 The same triples always give byte-identical files: triples are sorted, prefixes are fixed and gzip
 headers carry no timestamp or file name. Turtle never holds a local name with a backslash escape
 (``method:basenji\\#link-1``, valid Turtle 1.1 that Virtuoso loads with the backslash kept): such
-IRIs are written in full.
+IRIs are written in full. The dumps are streamed: N-Triples from the sorted lines, Turtle and
+JSON-LD from a parse of the written N-Triples file, so no step holds the whole graph as objects.
 """
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import re
-from collections.abc import Iterable
+import zlib
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
+from itertools import groupby, islice
 from pathlib import Path
+from typing import Any, BinaryIO
 
-from pyoxigraph import RdfFormat, Triple, serialize
+from pyoxigraph import RdfFormat, Triple, parse, serialize
 
-from kg.jsonld import compact_jsonld
+from kg.jsonld import jsonld_parts
 from kg.namespaces import PREFIXES
 
 DUMP_FORMATS = {
@@ -30,6 +34,8 @@ GZIP_TYPE = "application/gzip"
 _TOKENS = re.compile(rb'"(?:[^"\\]|\\.)*"\S*|[^\s"]+|\s+')
 _ESCAPE = re.compile(rb"\\(.)")
 _NAMESPACES = {prefix.encode(): iri.encode() for prefix, iri in PREFIXES.items()}
+#: Lines per write when streaming N-Triples.
+BATCH = 50_000
 
 
 @dataclass(frozen=True)
@@ -54,15 +60,87 @@ def sort_triples(triples: Iterable[Triple]) -> list[Triple]:
     return [unique[key] for key in sorted(unique)]
 
 
-def _write(path: Path, content: bytes) -> tuple[int, str]:
-    path.write_bytes(content)
-    return len(content), hashlib.sha256(content).hexdigest()
+def sorted_lines(lines: list[str]) -> list[str]:
+    """Unique N-Triples lines (``str(triple)``, no ``" ."``) in the order of :func:`sort_triples`;
+    sorts ``lines`` in place."""
+    lines.sort()
+    return [line for line, _ in groupby(lines)]
 
 
 def ntriples_bytes(triples: list[Triple]) -> bytes:
     """N-Triples text of the triples, one per line, in the given order (each line is
     ``f"{triple} .\\n"``, the text :func:`sort_triples` sorts by)."""
     return serialize(triples, format=RdfFormat.N_TRIPLES)
+
+
+class Sink:
+    """A dump file and its gzipped copy written as bytes arrive, with their sizes and SHA-256
+    (open it with :func:`sink`).
+
+    The gzip bytes equal ``gzip.compress(content, 6, mtime=0)`` of the whole content."""
+
+    def __init__(self, name: str, plain: BinaryIO, packed: BinaryIO):
+        self.name, self._plain, self._packed = name, plain, packed
+        self._packer = zlib.compressobj(6, zlib.DEFLATED, 31)
+        self._sha, self._gz_sha = hashlib.sha256(), hashlib.sha256()
+        self.size = self._gz_size = 0
+
+    def write(self, data: bytes) -> int:
+        """Append ``data`` to the file and its gzipped copy."""
+        self._plain.write(data)
+        self._sha.update(data)
+        self.size += len(data)
+        self._pack(self._packer.compress(data))
+        return len(data)
+
+    def _pack(self, packed: bytes) -> None:
+        self._packed.write(packed)
+        self._gz_sha.update(packed)
+        self._gz_size += len(packed)
+
+    def finish(self, media_type: str, triples: int) -> list[DumpFile]:
+        """End the gzip stream; both files' descriptions (plain, then gzipped)."""
+        self._pack(self._packer.flush())
+        return [
+            DumpFile(self.name, media_type, self.size, self._sha.hexdigest(), triples),
+            DumpFile(f"{self.name}.gz", media_type, self._gz_size, self._gz_sha.hexdigest(),
+                     triples, "gzip"),
+        ]  # fmt: skip
+
+    def digest(self) -> str:
+        """SHA-256 of the plain bytes written so far."""
+        return self._sha.hexdigest()
+
+
+@contextmanager
+def sink(path: Path) -> Iterator[Sink]:
+    """A :class:`Sink` writing ``path`` and ``path.gz``."""
+    with path.open("wb") as plain, Path(f"{path}.gz").open("wb") as packed:
+        yield Sink(path.name, plain, packed)
+
+
+def write_ntriples(lines: list[str], folder: Path) -> tuple[list[DumpFile], str]:
+    """``dlbio.nt`` (and ``.gz``) from sorted unique lines; the files and the text's SHA-256."""
+    with sink(folder / "dlbio.nt") as out:
+        for start in range(0, len(lines), BATCH):
+            out.write("".join(f"{line} .\n" for line in lines[start : start + BATCH]).encode())
+        return out.finish(DUMP_FORMATS["dlbio.nt"][1], len(lines)), out.digest()
+
+
+class NTriplesFile:
+    """The triples of an N-Triples file, parsed again at each iteration (never all held)."""
+
+    def __init__(self, path: Path | str):
+        self.path = Path(path)
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(parse(path=self.path, format=RdfFormat.N_TRIPLES))
+
+
+def by_subject(triples: Iterable[Any]) -> Iterator[tuple[Any, list[Any]]]:
+    """Subject and its triples, for triples sorted (so grouped) by subject."""
+    for subject, group in groupby(triples, key=lambda t: t.subject):
+        yield subject, list(group)
 
 
 def _full_iri(token: bytes) -> bytes:
@@ -73,40 +151,64 @@ def _full_iri(token: bytes) -> bytes:
     return b"<" + _NAMESPACES[prefix] + _ESCAPE.sub(rb"\1", local) + b">"
 
 
-def turtle_bytes(triples: list[Triple]) -> bytes:
-    """Turtle with our prefixes, every IRI whose local name would need an escape written in full."""
-    text = serialize(triples, format=RdfFormat.TURTLE, prefixes=PREFIXES)
+def _fixed(text: bytes) -> bytes:
+    """Whole lines of Turtle with every escaped local name written as a full IRI."""
     if b"\\" not in text:
         return text
     lines = text.split(b"\n")
-    fixed = (b"".join(map(_full_iri, _TOKENS.findall(ln))) if b"\\" in ln else ln for ln in lines)
-    return b"\n".join(fixed)
+    return b"\n".join(b"".join(map(_full_iri, _TOKENS.findall(ln))) if b"\\" in ln else ln
+                      for ln in lines)  # fmt: skip
 
 
-def write_dumps(
-    triples: list[Triple], folder: Path, ntriples: bytes | None = None, nt_written: bool = False
+class _TurtleFix:
+    """A binary writer for pyoxigraph's Turtle serializer: fixes whole lines, passes them on."""
+
+    def __init__(self, write: Callable[[bytes], Any]):
+        self._write, self._pending = write, b""
+
+    def write(self, data: bytes) -> int:
+        text = self._pending + bytes(data)
+        end = text.rfind(b"\n") + 1
+        self._pending = text[end:]
+        if end:
+            self._write(_fixed(text[:end]))
+        return len(data)
+
+    def flush(self) -> None:
+        """Nothing buffered below whole lines (the rest is written by :meth:`close`)."""
+
+    def close(self) -> None:
+        if self._pending:
+            self._write(_fixed(self._pending))
+            self._pending = b""
+
+
+def _turtle(triples: Iterable[Any], write: Callable[[bytes], Any]) -> None:
+    fixer = _TurtleFix(write)
+    serialize(triples, output=fixer, format=RdfFormat.TURTLE, prefixes=PREFIXES)
+    fixer.close()
+
+
+def turtle_bytes(triples: Iterable[Triple]) -> bytes:
+    """Turtle with our prefixes, every IRI whose local name would need an escape written in full."""
+    parts: list[bytes] = []
+    _turtle(triples, parts.append)
+    return b"".join(parts)
+
+
+def write_turtle(triples: Iterable[Any], folder: Path, count: int) -> list[DumpFile]:
+    """``dlbio.ttl`` (and ``.gz``) from sorted triples, streamed."""
+    with sink(folder / "dlbio.ttl") as out:
+        _turtle(triples, out.write)
+        return out.finish(DUMP_FORMATS["dlbio.ttl"][1], count)
+
+
+def write_jsonld(
+    groups: Iterable[tuple[Any, list[Any]]], folder: Path, count: int
 ) -> list[DumpFile]:
-    """Write every dump format and its gzipped copy into ``folder``; triples must be sorted.
-
-    ``ntriples`` is the N-Triples text of ``triples`` when the caller already has it
-    (``nt_written``: and has written it to ``dlbio.nt``).
-    """
-    files = []
-    for name, (rdf_format, media_type) in DUMP_FORMATS.items():
-        if rdf_format == RdfFormat.N_TRIPLES:
-            content = ntriples if ntriples is not None else ntriples_bytes(triples)
-        elif rdf_format == RdfFormat.JSON_LD:  # compacted with the published context
-            content = compact_jsonld(triples)
-        elif rdf_format == RdfFormat.TURTLE:
-            content = turtle_bytes(triples)
-        else:
-            content = serialize(triples, format=rdf_format, prefixes=PREFIXES)
-        if nt_written and rdf_format == RdfFormat.N_TRIPLES:
-            size, digest = len(content), hashlib.sha256(content).hexdigest()
-        else:
-            size, digest = _write(folder / name, content)
-        files.append(DumpFile(name, media_type, size, digest, len(triples)))
-        packed = gzip.compress(content, compresslevel=6, mtime=0)
-        size, digest = _write(folder / f"{name}.gz", packed)
-        files.append(DumpFile(f"{name}.gz", media_type, size, digest, len(triples), "gzip"))
-    return files
+    """``dlbio.jsonld`` (and ``.gz``) compacted with the published context, node by node."""
+    parts = jsonld_parts(groups)
+    with sink(folder / "dlbio.jsonld") as out:
+        while chunk := "".join(islice(parts, 2_000)):
+            out.write(chunk.encode())
+        return out.finish(DUMP_FORMATS["dlbio.jsonld"][1], count)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import cache
 from itertools import groupby
 from typing import Any
@@ -93,7 +93,7 @@ def _node(subject: Any, triples: list[Triple]) -> dict[str, Any]:
     return node
 
 
-def _nodes(triples: list[Triple]) -> Iterator[dict[str, Any]]:
+def _nodes(triples: Iterable[Triple]) -> Iterator[dict[str, Any]]:
     """One node object per subject, in the order of the (sorted, so grouped) triples."""
     for subject, group in groupby(triples, key=lambda t: t.subject):
         yield _node(subject, list(group))
@@ -104,10 +104,13 @@ def compact_document(triples: list[Triple]) -> dict[str, Any]:
     return {"@context": context_prefixes(), "@graph": list(_nodes(triples))}
 
 
-def compact_jsonld(triples: list[Triple]) -> bytes:
-    """UTF-8 bytes of :func:`compact_document`, one node object per line (node by node, so the
-    document's dicts are never all held at once)."""
+def jsonld_parts(groups: Iterable[tuple[Any, list[Triple]]]) -> Iterator[str]:
+    """The text of :func:`compact_document` in pieces, one node object per line, from
+    ``(subject, its triples)`` groups in sorted order (so the nodes are never all held)."""
     dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-    nodes = ",\n".join(map(dumps, _nodes(triples)))
-    prefixes = json.dumps(context_prefixes(), indent=1)
-    return f'{{"@context":{prefixes},\n"@graph":[\n{nodes}\n]}}\n'.encode()
+    yield f'{{"@context":{json.dumps(context_prefixes(), indent=1)},\n"@graph":[\n'
+    separator = ""
+    for subject, group in groups:
+        yield separator + dumps(_node(subject, group))
+        separator = ",\n"
+    yield "\n]}\n"

@@ -107,7 +107,7 @@ def _parse_chunks(chunks: list[str]) -> list[Any] | None:
     return items
 
 
-def _release_memory() -> None:
+def release_memory() -> None:
     """Give the parser's freed buffers back to the system (glibc keeps them otherwise)."""
     if _LIBC is not None:
         _LIBC.malloc_trim(0)
@@ -122,7 +122,7 @@ def _parse_text(text: str) -> Any:
     worker = Forked(_parse_chunks, chunks[half:])
     mine = _parse_chunks(chunks[:half])
     theirs = worker.result()
-    _release_memory()
+    release_memory()
     if mine is None or theirs is None:
         return yaml12.parse_yaml(text)  # raises the located ValueError
     return mine + theirs

@@ -42,17 +42,25 @@ class Violation:
 
 
 class DataGraph:
-    """Types and subclass links of the data graph (SHACL instance checks)."""
+    """Types and subclass links of the data graph (SHACL instance checks).
+
+    Triples grouped by subject keep one shared set per distinct combination of types."""
 
     def __init__(self, triples: Iterable[Triple]):
-        self.types: dict[Term, set[str]] = {}
+        self.types: dict[Term, frozenset[str]] = {}
+        shared: dict[frozenset[str], frozenset[str]] = {}
         parents: dict[str, set[str]] = {}
-        for t in triples:
-            predicate = t.predicate.value
-            if predicate == RDF_TYPE and isinstance(t.object, NamedNode):
-                self.types.setdefault(t.subject, set()).add(t.object.value)
-            elif predicate == SUBCLASS_OF and isinstance(t.object, NamedNode):
-                parents.setdefault(t.subject.value, set()).add(t.object.value)
+        for subject, group in groupby(triples, key=lambda t: t.subject):
+            types = set()
+            for t in group:
+                predicate = t.predicate.value
+                if predicate == RDF_TYPE and isinstance(t.object, NamedNode):
+                    types.add(t.object.value)
+                elif predicate == SUBCLASS_OF and isinstance(t.object, NamedNode):
+                    parents.setdefault(subject.value, set()).add(t.object.value)
+            if types:
+                key = frozenset(types | self.types.get(subject, frozenset()))
+                self.types[subject] = shared.setdefault(key, key)
         self._parents = parents
         self._closure: dict[str, frozenset[str]] = {}
 
@@ -97,7 +105,7 @@ def _node_violations(
                 yield from (Violation(focus, predicate, "Closed", v) for v in values)
 
 
-def _by_subject(triples: list[Triple]) -> Iterator[tuple[Term, dict[str, list[Term]]]]:
+def _by_subject(triples: Iterable[Triple]) -> Iterator[tuple[Term, dict[str, list[Term]]]]:
     """Subject and its predicate → objects, for triples sorted (or at least grouped) by subject."""
     seen: set[Term] = set()
     for subject, group in groupby(triples, key=lambda t: t.subject):
@@ -110,8 +118,9 @@ def _by_subject(triples: list[Triple]) -> Iterator[tuple[Term, dict[str, list[Te
         yield subject, objects
 
 
-def violations(triples: list[Triple], shapes: list[NodeShape]) -> list[Violation]:
-    """Every SHACL violation of the triples (grouped by subject, as the build sorts them)."""
+def violations(triples: Iterable[Triple], shapes: list[NodeShape]) -> list[Violation]:
+    """Every SHACL violation of the triples (grouped by subject, as the build sorts them; read
+    twice, so a list or a re-iterable such as :class:`kg.dumps.NTriplesFile`)."""
     graph = DataGraph(triples)
     targeting: dict[str, list[NodeShape]] = {}
     for shape in shapes:
@@ -159,7 +168,7 @@ class Locator:
         return DataProblem(file, record, field, _message(v))
 
 
-def shape_problems(triples: list[Triple], shapes: Path, locator: Locator) -> list[DataProblem]:
+def shape_problems(triples: Iterable[Triple], shapes: Path, locator: Locator) -> list[DataProblem]:
     """Every SHACL violation as a problem naming file, record and field (at most 50, then a count)."""
     problems = [locator.problem(v) for v in violations(triples, read_shapes(shapes))]
     if len(problems) > MAX_REPORTED:
@@ -168,7 +177,7 @@ def shape_problems(triples: list[Triple], shapes: Path, locator: Locator) -> lis
     return problems
 
 
-def check_shapes(triples: list[Triple], shapes: Path, locator: Locator) -> None:
+def check_shapes(triples: Iterable[Triple], shapes: Path, locator: Locator) -> None:
     """Raise :class:`DataInvalid` naming file, record and field of every SHACL violation."""
     problems = shape_problems(triples, shapes, locator)
     if problems:

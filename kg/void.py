@@ -7,7 +7,9 @@ gzip compression format) as IANA IRIs, size, triple count, license and SHA-256 c
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
 
 from pyoxigraph import Literal, NamedNode, Triple
 
@@ -26,6 +28,8 @@ FORMAT_FEATURES = {
     "application/n-triples": "http://www.w3.org/ns/formats/N-Triples",
     "application/ld+json": "http://www.w3.org/ns/formats/JSON-LD",
 }
+RDF_TYPE = PREFIXES["rdf"] + "type"
+EXECUTABLE = PREFIXES["sh"] + "SPARQLExecutable"
 PUBLISHER_NAME = "DLBio-KG"
 TITLE = "DLBio-KG: deep-learning methods in biology"
 DESCRIPTION = (
@@ -46,10 +50,31 @@ def _is_entity(iri: str) -> bool:
     return iri.startswith(BASE) and "#" not in iri
 
 
-def class_counts(triples: list[Triple]) -> Counter[str]:
-    """Number of distinct subjects per rdf:type in the graph."""
-    rdf_type = _ns("rdf", "type").value
-    return Counter(t.object.value for t in triples if t.predicate.value == rdf_type)
+@dataclass
+class GraphSummary:
+    """What the description needs of the graph, gathered one subject at a time (see :meth:`add`)."""
+
+    triples: int = 0
+    entities: int = 0
+    classes: Counter[str] = field(default_factory=Counter)
+    examples: list[str] = field(default_factory=list)
+
+    def add(self, subject: Any, triples: list[Any]) -> None:
+        """Count one subject's triples (each subject once: the graph is sorted)."""
+        self.triples += len(triples)
+        self.entities += _is_entity(subject.value)
+        for t in triples:
+            if t.predicate.value == RDF_TYPE:
+                cls = t.object.value
+                self.classes[cls] += 1
+                if cls == EXECUTABLE:
+                    self.examples.append(subject.value)
+
+    def watch(self, groups: Iterable[tuple[Any, list[Any]]]) -> Iterator[tuple[Any, list[Any]]]:
+        """The groups passed on unchanged, each counted on the way."""
+        for subject, triples in groups:
+            self.add(subject, triples)
+            yield subject, triples
 
 
 def _header(version: str, created: str, triples: int, entities: int) -> Iterator[Triple]:
@@ -126,17 +151,9 @@ def _features(files: list[DumpFile]) -> Iterator[Triple]:
             yield Triple(DATASET, _ns("void", "feature"), NamedNode(FORMAT_FEATURES[media_type]))
 
 
-def _examples_subset(triples: list[Triple]) -> Iterator[Triple]:
+def _examples_subset(iris: list[str]) -> Iterator[Triple]:
     """The example queries published in the graph, listed as a VoID subset."""
-    executable = _ns("sh", "SPARQLExecutable").value
-    rdf_type = _ns("rdf", "type").value
-    examples = sorted(
-        {
-            t.subject.value
-            for t in triples
-            if t.predicate.value == rdf_type and t.object.value == executable
-        }
-    )
+    examples = sorted(set(iris))
     if not examples:
         return
     subset = NamedNode(f"{DATASET.value}#examples")
@@ -149,11 +166,13 @@ def _examples_subset(triples: list[Triple]) -> Iterator[Triple]:
 
 
 def void_triples(
-    version: str, created: str, triples: list[Triple], files: list[DumpFile]
+    version: str, created: str, graph: GraphSummary, files: list[DumpFile]
 ) -> list[Triple]:
     """The VoID/DCAT description of a build (kept out of the dumps it describes)."""
-    counts = class_counts(triples)
-    entities = len({t.subject.value for t in triples if _is_entity(t.subject.value)})
-    out = [*_header(version, created, len(triples), entities), *_publisher(),
-           *_features(files), *_class_partitions(counts)]
-    return out + list(_distributions(files)) + list(_examples_subset(triples))
+    out = [
+        *_header(version, created, graph.triples, graph.entities),
+        *_publisher(),
+        *_features(files),
+        *_class_partitions(graph.classes),
+    ]
+    return out + list(_distributions(files)) + list(_examples_subset(graph.examples))

@@ -12,13 +12,14 @@ from typing import Any
 
 from flask import Flask
 
-from server import compression, errors, httputil, store
-from server.cache import FrontCache, ResultCache
-from server.config import load_settings
-from server.execution import Executor
-from server.fastpath import FastPath
-from server.limits import ClientLimiter, ConcurrencyLimit
-from server.watchdog import Watchdog
+from server.graph import store
+from server.runtime.execution import Executor
+from server.runtime.limits import ClientLimiter, ConcurrencyLimit
+from server.runtime.watchdog import Watchdog
+from server.settings import load_settings
+from server.sparql.cache import FrontCache, ResultCache
+from server.sparql.fastpath import FastPath
+from server.web import compression, errors, httputil
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -49,7 +50,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     httputil.register(app)
     compression.register(app)
     from server import site
-    from server.sparql import bp
+    from server.sparql.endpoint import bp
 
     app.register_blueprint(bp)
     site.register(app)

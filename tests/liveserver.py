@@ -61,11 +61,11 @@ def server_process(
     timeout: float | None = None,
     env: Mapping[str, str] | None = None,
 ) -> Iterator[ServerProcess]:
-    """Run ``server.serve.run`` in a subprocess until the block ends."""
+    """Run ``server.runtime.serve.run`` in a subprocess until the block ends."""
     port = free_port()
     kg = str(kg_dir) if kg_dir else None
     code = (
-        "from server.serve import run; "
+        "from server.runtime.serve import run; "
         f"run(port={port}, workers={workers}, load={list(load)!r}, kg_dir={kg!r}, timeout={timeout!r})"
     )
     log = log_dir / f"server-{port}.log"

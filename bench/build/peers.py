@@ -40,11 +40,15 @@ def read_yaml(data: Path, loader: type) -> int:
 
 def built_triples(data: Path) -> list:
     """The project's sorted triples for ``data`` (schema artifacts from the default cache)."""
-    from kg.build import graph_triples, load_and_validate
+    from pyoxigraph import RdfFormat, parse
+
+    from kg.build import graph_lines, load_and_validate
+    from kg.dumps import sorted_lines
     from kg.paths import default_paths
 
     records, artifacts = load_and_validate(default_paths(data=data))
-    return graph_triples(records, artifacts)
+    text = "".join(f"{line} .\n" for line in sorted_lines(graph_lines(records, artifacts)))
+    return [q.triple for q in parse(text, format=RdfFormat.N_TRIPLES)]
 
 
 def shacl_parts(data: Path) -> None:
@@ -52,12 +56,13 @@ def shacl_parts(data: Path) -> None:
     import pyshacl
     from rdflib import Graph
 
-    from kg.build import graph_triples, load_and_validate
     from kg.dumps import ntriples_bytes
     from kg.paths import default_paths
+    from kg.schema import ensure_artifacts
 
-    records, artifacts = load_and_validate(default_paths(data=data))
-    nt = ntriples_bytes(graph_triples(records, artifacts))
+    paths = default_paths(data=data)
+    artifacts = ensure_artifacts(paths.schema, paths.generated)
+    nt = ntriples_bytes(built_triples(data))
     graph = timed("rdflib parse N-Triples", lambda: Graph().parse(data=nt, format="nt"))
     shapes = timed("rdflib parse shapes", lambda: Graph().parse(artifacts.shacl, format="turtle"))
     timed(

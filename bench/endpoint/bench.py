@@ -142,7 +142,7 @@ def servers(dataset: Dataset, tools: Path) -> list[Server]:
     ours = [sys.executable, "-c"]
     source = (f"kg_dir={str(dataset.kg_dir)!r}" if dataset.kg_dir
               else f"load={[str(p) for p in dataset.files]!r}")
-    run = f"from server.serve import run; run(port={{port}}, {source})"
+    run = f"from server.runtime.serve import run; run(port={{port}}, {source})"
     oxi_dir = WORK / f"oxigraph-{dataset.name}"
     if not oxi_dir.exists():
         for path in dataset.files:
@@ -192,8 +192,8 @@ FLOOR_QUERIES = {  # the cold small queries each floor is measured on
 def floor_servers(dataset: Dataset) -> list[Server]:
     """The floors (``floor.py``) with our worker settings: the trivial WSGI app under each front,
     and the engine-only app under granian on ``dataset``."""
-    from server.config import SETTINGS
-    from server.serve import default_workers
+    from server.runtime.serve import default_workers
+    from server.settings import SETTINGS
 
     sync, rust = free_port(), free_port()
     gunicorn = [sys.executable, "-m", "gunicorn", "--chdir", str(HERE), "-w",

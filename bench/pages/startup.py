@@ -4,7 +4,7 @@ For each page type and front, starts the real server (``dlbio serve --workers 1`
 loopback port, the built KG of ``build/current``), waits for its ready line, requests the page
 once (the worker's first hit) and then ``--repeat`` times (warm), timing each request at the
 client over loopback. For comparison it also times, in-process, the first request of an app
-created without ``server.ready.prepare_pages`` (what each worker paid before).
+created without ``server.runtime.ready.prepare_pages`` (what each worker paid before).
 
 Usage::
 

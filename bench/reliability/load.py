@@ -1,6 +1,6 @@
 """Load test for bench/RELIABILITY.md: 16 wrk clients for 60 s plus two runaway queries.
 
-Serves ``build/current`` with ``server.serve.run`` (default workers, ``--timeout`` deadline) on a
+Serves ``build/current`` with ``server.runtime.serve.run`` (default workers, ``--timeout`` deadline) on a
 free loopback port, runs ``wrk -t2 -c16 -d60s --latency`` over a mix of SPARQL GETs (a Lua script
 rotates through the workload), sends two runaway queries at 10 s and 25 s (each must end in 503 at
 its deadline), and records the server's memory (PSS of master + workers) before and after.
@@ -108,7 +108,7 @@ def main() -> None:
     args = parser.parse_args()
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    code = f"from server.serve import run; run(port={port}, timeout={args.timeout})"
+    code = f"from server.runtime.serve import run; run(port={port}, timeout={args.timeout})"
     env = {**os.environ, **({"DLBIO_CACHE_BYTES": "0"} if args.cold else {})}
     server = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, env=env,
                               stderr=subprocess.DEVNULL)

@@ -1,6 +1,6 @@
 """Fixtures for the endpoint tests: fixture data, loopback listeners and a real server.
 
-The session server is started through ``server.serve.run`` (the function ``dlbio serve`` calls)
+The session server is started through ``server.runtime.serve.run`` (the function ``dlbio serve`` calls)
 on a free 127.0.0.1 port, with a 2 s query deadline so the runaway-query test stays short. It is
 parametrized by front: every live test runs against gunicorn (the default) and granian.
 """
@@ -20,7 +20,7 @@ from flask.testing import FlaskClient
 from liveserver import ServerProcess, server_process
 
 from server import create_app
-from server.serve import FRONTS
+from server.runtime.serve import FRONTS
 
 #: The session server's handle (base URL and gunicorn master pid), as the tests name it.
 RunningServer = ServerProcess

@@ -7,8 +7,15 @@ import time
 
 import pytest
 
-from server.execution import CHUNK_BYTES, ChunkWriter, Executor, Guard, QueryFailed, QueryTimeout
-from server.watchdog import Watchdog
+from server.runtime.execution import (
+    CHUNK_BYTES,
+    ChunkWriter,
+    Executor,
+    Guard,
+    QueryFailed,
+    QueryTimeout,
+)
+from server.runtime.watchdog import Watchdog
 
 LIMIT = 10**9
 

@@ -1,4 +1,4 @@
-"""The fast path (``server.fastpath``) answers exactly as the Flask view does, and skips Flask.
+"""The fast path (``server.sparql.fastpath``) answers exactly as the Flask view does, and skips Flask.
 
 Every request of the matrix goes to two apps over the same data, one with the fast path and one
 without (``DLBIO_FAST_PATH``), called straight through WSGI; status, headers and body must be
@@ -21,7 +21,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from server import create_app
-from server.fastpath import FastPath, _pairs
+from server.sparql.fastpath import FastPath, _pairs
 from tests.endpoint.conftest import FIXTURES
 
 EX = "http://example.org/dlbio-test/"

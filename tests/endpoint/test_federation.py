@@ -10,7 +10,7 @@ import random
 import pytest
 import requests
 
-from server.querytext import QueryRefused, _blanked, _segments, inspect
+from server.sparql.querytext import QueryRefused, _blanked, _segments, inspect
 
 ALLOW = {"allowed.example"}
 

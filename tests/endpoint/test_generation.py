@@ -6,8 +6,8 @@ import os
 import time
 from pathlib import Path
 
-from server.generation import SharedGeneration
-from server.store import release_target
+from server.graph.generation import SharedGeneration
+from server.graph.store import release_target
 
 
 def test_raise_is_monotonic() -> None:

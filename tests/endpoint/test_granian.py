@@ -14,8 +14,8 @@ import pytest
 import requests
 from liveserver import ServerProcess, server_process, worker_pids
 
-from server.granian_front import listening_sockets
-from server.sparql import INLINE_MAX_CHARS
+from server.runtime.granian_front import listening_sockets
+from server.sparql.endpoint import INLINE_MAX_CHARS
 from tests.endpoint.conftest import FIXTURES
 from tests.endpoint.test_deadline import RUNAWAY, worker_cpu_seconds
 

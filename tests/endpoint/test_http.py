@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 from liveserver import worker_pids
 
 from server import create_app
-from server.cache import FrontCache
+from server.sparql.cache import FrontCache
 from tests.endpoint.conftest import (
     BULK_GRAPH,
     BULK_SIZE,

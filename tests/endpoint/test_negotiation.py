@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import requests
 
-from server.negotiation import (
+from server.web.negotiation import (
     RDF_FORMATS,
     RESULT_FORMATS,
     accepts_gzip,

@@ -20,8 +20,8 @@ import requests
 from flask import Flask
 
 from server import create_app
-from server.ready import prepare_pages
-from server.serve import FRONTS
+from server.runtime.ready import prepare_pages
+from server.runtime.serve import FRONTS
 from tests.endpoint.conftest import FIXTURES, ROOT
 
 DLBIO = Path(sys.executable).parent / "dlbio"

@@ -10,8 +10,8 @@ import pyoxigraph as ox
 import pytest
 
 from server import create_app
-from server.config import load_settings
-from server.store import KGError, load_files, predicate_major
+from server.graph.store import KGError, load_files, predicate_major
+from server.settings import load_settings
 
 NT = "<http://example.org/m1> <http://www.w3.org/2000/01/rdf-schema#label> \"Method one\" .\n"
 VOID_TTL = (

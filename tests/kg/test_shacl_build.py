@@ -17,14 +17,14 @@ def test_a_shacl_violation_names_the_record_and_publishes_nothing(
     if workers:  # the shapes checked in a forked worker, as in a large build
         monkeypatch.setattr(kg.build, "WORKER_RECORDS", 0)
         monkeypatch.setattr(kg.build, "WORKER_TRIPLES", 0)
-    convert = kg.build.unsorted_triples
+    convert = kg.build.graph_lines
     method = NamedNode(expand("method:danq"))
     extra = [
         Triple(method, NamedNode("https://ex.org/unknown"), NamedNode("https://ex.org/x")),
         Triple(NamedNode(method.value + "#listing-1"), NamedNode(PREFIXES["schema"] + "position"),
                Literal("x")),
     ]  # fmt: skip
-    monkeypatch.setattr(kg.build, "unsorted_triples", lambda *a: [*convert(*a), *extra])
+    monkeypatch.setattr(kg.build, "graph_lines", lambda *a: [*convert(*a), *map(str, extra)])
     with pytest.raises(DataInvalid) as failed:
         kg.build.build(fixture_paths)
     problems = {(p.file, p.record, p.field) for p in failed.value.problems}

@@ -9,7 +9,7 @@ import re
 import pytest
 from flask.testing import FlaskClient
 
-from server.segments import ENTITY_SEGMENTS, INDEX_SEGMENTS
+from server.graph.segments import ENTITY_SEGMENTS, INDEX_SEGMENTS
 
 
 def html(client: FlaskClient, path: str) -> str:
@@ -116,9 +116,9 @@ def test_new_classes_have_index_pages(client: FlaskClient) -> None:
 
 
 def test_segments_are_served_documented_and_resolvable(client: FlaskClient) -> None:
-    from server.browse import BY_SEGMENT
-    from server.openapi import ENTITY_CLASSES, INDEX_CLASSES
-    from server.registry import LOCAL_ID
+    from server.site.browse import BY_SEGMENT
+    from server.site.openapi import ENTITY_CLASSES, INDEX_CLASSES
+    from server.site.registry import LOCAL_ID
 
     assert {"resource", "version"} <= set(ENTITY_SEGMENTS) == set(ENTITY_CLASSES)
     assert set(INDEX_SEGMENTS) == set(INDEX_CLASSES) == set(BY_SEGMENT)

@@ -8,8 +8,8 @@ import re
 import pytest
 from flask.testing import FlaskClient
 
-from server.bioschemas import script_text
-from server.security import CONTENT_SECURITY_POLICY
+from server.site.bioschemas import script_text
+from server.web.security import CONTENT_SECURITY_POLICY
 
 HTML = {"Accept": "text/html"}
 PAGES = [

@@ -8,7 +8,7 @@ import re
 import pytest
 from flask.testing import FlaskClient
 
-from server.schemadoc import get_schema_doc
+from server.graph.schemadoc import get_schema_doc
 
 
 def page(client: FlaskClient, path: str) -> str:

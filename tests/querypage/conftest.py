@@ -20,7 +20,7 @@ from flask.testing import FlaskClient
 from kg.build import BuildResult
 from kg.paths import PROJECT_ROOT
 from server import create_app
-from server.querypage import SCRIPT, STYLE
+from server.site.querypage import SCRIPT, STYLE
 from tests.linkeddata.conftest import ld_release
 from tests.linkeddata.test_live import browser, live
 

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page
 
-from server.security import CONTENT_SECURITY_POLICY
+from server.web.security import CONTENT_SECURITY_POLICY
 
 TIMEOUT_MS = 15_000
 WATCH = """

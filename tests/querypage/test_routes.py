@@ -17,7 +17,7 @@ from flask.testing import FlaskClient
 from kg.examples import read_examples
 from kg.namespaces import PREFIXES
 from kg.paths import PROJECT_ROOT
-from server.querypage import DEFAULT_QUERY, SCRIPT, STYLE
+from server.site.querypage import DEFAULT_QUERY, SCRIPT, STYLE
 
 EXAMPLES = read_examples(PROJECT_ROOT / "queries")
 BY_STEM = {e.stem: e for e in EXAMPLES}

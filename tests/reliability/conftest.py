@@ -1,6 +1,6 @@
 """Fixtures for the reliability tests: the tiny curated KG built once and a real gunicorn server.
 
-Servers are started through ``server.serve.run`` (what ``dlbio serve`` calls) on free 127.0.0.1
+Servers are started through ``server.runtime.serve.run`` (what ``dlbio serve`` calls) on free 127.0.0.1
 ports with a short query deadline, so runaway queries end quickly.
 """
 

@@ -75,7 +75,7 @@ def master_pid(base: str) -> int:
                 cmdline = (entry / "cmdline").read_bytes().decode(errors="replace")
             except OSError:
                 continue
-            if "server.serve import run" in cmdline and f"port={port}," in cmdline:
+            if "server.runtime.serve import run" in cmdline and f"port={port}," in cmdline:
                 return int(entry.name)
     raise AssertionError(f"no gunicorn master for port {port}")
 

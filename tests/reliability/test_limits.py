@@ -15,11 +15,11 @@ from liveserver import live_server
 
 from kg.build import BuildResult
 from kg.paths import PROJECT_ROOT
-from server.limits import ClientLimiter
+from server.runtime.limits import ClientLimiter
 
 HOLDER = """
 import sys, time
-from server.limits import ClientLimiter
+from server.runtime.limits import ClientLimiter
 limiter = ClientLimiter(int(sys.argv[2]), sys.argv[1])
 held = [limiter.acquire("client-a") for _ in range(int(sys.argv[2]))]
 print("held" if all(held) else "failed", flush=True)

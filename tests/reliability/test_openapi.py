@@ -8,7 +8,7 @@ import requests
 from flask import Flask
 
 from server import create_app
-from server.openapi import DOCUMENT
+from server.site.openapi import DOCUMENT
 
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
 CONVERTER = re.compile(r"<(?:([a-z]+)(?:\(([^)]*)\))?:)?([^>]+)>")

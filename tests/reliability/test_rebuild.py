@@ -4,7 +4,7 @@ Clients query a real gunicorn server serving the ``current`` symlink while (1) a
 data fails — nothing changes — and (2) a build of changed data succeeds — the worker loads the new
 release off the request path and switches: no request fails, every response is wholly old or
 wholly new (its ETag matches its content) and each client sees the ETag change exactly once.
-With several workers the shared generation (``server.generation``) keeps every client's view
+With several workers the shared generation (``server.graph.generation``) keeps every client's view
 monotonic: the last test fails without it (a client saw the old release again).
 """
 

@@ -1,6 +1,6 @@
 """Schemathesis fuzzing of every operation in the OpenAPI description against a real gunicorn server.
 
-Cases are generated from ``server.openapi.DOCUMENT`` (what ``/openapi.json`` serves, checked by
+Cases are generated from ``server.site.openapi.DOCUMENT`` (what ``/openapi.json`` serves, checked by
 ``test_openapi.py``) in positive and negative modes. CI runs a few examples per operation with a
 fixed seed; ``DLBIO_FUZZ_EXAMPLES`` raises the count for the report run (``bench/RELIABILITY.md``).
 """
@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from invariants import assert_still_up, check
 from schemathesis import GenerationMode
 
-from server.openapi import DOCUMENT
+from server.site.openapi import DOCUMENT
 
 EXAMPLES = int(os.environ.get("DLBIO_FUZZ_EXAMPLES", "6"))
 SCHEMA = schemathesis.openapi.from_dict(DOCUMENT)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from kg.paths import PROJECT_ROOT
-from server.registry import PATTERN
-from server.segments import ENTITY_SEGMENTS
+from server.graph.segments import ENTITY_SEGMENTS
+from server.site.registry import PATTERN
 
 README = PROJECT_ROOT / "README.md"
 

@@ -29,7 +29,7 @@ from liveserver import free_port, live_server
 
 from kg.build import BuildResult
 from kg.paths import PROJECT_ROOT
-from server.segments import ENTITY_SEGMENTS
+from server.graph.segments import ENTITY_SEGMENTS
 
 RULES = PROJECT_ROOT / "w3id" / ".htaccess"
 DEPLOYMENT_LINE = re.compile(r"^RewriteRule \^ - \[E=DLBIO_DEPLOYMENT:(?P<base>\S+)\]$", re.M)
