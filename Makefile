@@ -30,7 +30,7 @@ apache:
 	  else echo "The w3id rules' tests need Debian's apache2: sudo apt-get install apache2-bin" >&2; exit 1; fi; }
 
 # The query page's editor bundle: npm packages at set-up time, bundled by esbuild into build/assets.
-FRONTEND := server/frontend
+FRONTEND := server/site/frontend
 ASSETS := build/assets/query.js
 
 node:

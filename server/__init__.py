@@ -27,7 +27,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     The data is opened here (once; gunicorn forks workers after this when preloading).
     """
-    app = Flask(__name__)
+    app = Flask(__name__, static_folder=None)  # templates and static files: server.site
     settings = load_settings(config)
     app.config.update(settings)
     app.config["MAX_CONTENT_LENGTH"] = settings["DLBIO_MAX_BODY_BYTES"]

@@ -1,6 +1,6 @@
 """Server-rendered HTML: the shared page frame, entity pages, the schema pages and the home page.
 
-Pages are plain HTML from Jinja2 templates (``server/templates``) with one hand-written
+Pages are plain HTML from Jinja2 templates (``server/site/templates``) with one hand-written
 stylesheet; they work without JavaScript. Every page links the VoID description in its
 ``<head>``; entity pages embed Bioschemas JSON-LD and link their RDF representations.
 """

@@ -2,7 +2,7 @@
 
 The page is a plain HTML form that GETs ``/sparql`` (so it works without JavaScript); the
 CodeMirror editor, the example picker, result table, chart and downloads come from a bundle built
-from ``server/frontend/`` with npm into ``DLBIO_ASSETS_DIR`` (default ``<project>/build/assets``)
+from ``server/site/frontend/`` with npm into ``DLBIO_ASSETS_DIR`` (default ``<project>/build/assets``)
 and served at ``/assets/``. When the bundle is missing the page says so and keeps the plain form.
 
 ``/query?query=…`` reproduces a query (and runs it); ``/query?example=<stem>`` loads an example of
@@ -37,7 +37,7 @@ from server.web.security import new_nonce, policy
 bp = Blueprint("querypage", __name__, template_folder="templates")
 log = logging.getLogger(__name__)
 
-#: The bundle files the page needs (written by ``npm run build`` in ``server/frontend``).
+#: The bundle files the page needs (written by ``npm run build`` in ``server/site/frontend``).
 SCRIPT, STYLE = "query.js", "query-style.css"
 ASSET_MAX_AGE = 3600  # seconds; asset URLs carry the bundle's mtime, so a rebuild busts caches
 

@@ -15,7 +15,6 @@ from server import create_app
 QUERY = "SELECT * WHERE { ?s ?p ?o } LIMIT 50"
 #: Endpoint → a request of it (every GET route of the app must be here).
 SAMPLES = {
-    "static": "/static/style.css",
     "pages.static": "/static/style.css",
     "sparql.sparql": f"/sparql?query={QUERY}",
     "sparql.void": "/void",

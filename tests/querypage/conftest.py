@@ -26,7 +26,7 @@ from tests.linkeddata.test_live import browser, live
 
 __all__ = ["browser", "ld_release", "live"]  # fixtures reused from tests/linkeddata
 
-FRONTEND = PROJECT_ROOT / "server" / "frontend"
+FRONTEND = PROJECT_ROOT / "server" / "site" / "frontend"
 ASSETS = PROJECT_ROOT / "build" / "assets"
 
 
@@ -82,7 +82,7 @@ def axe_source(assets: Path) -> str:
             fcntl.flock(lock, fcntl.LOCK_EX)
             if not script.is_file():
                 _npm("ci")
-    assert script.is_file(), "axe-core is missing from server/frontend/node_modules"
+    assert script.is_file(), "axe-core is missing from server/site/frontend/node_modules"
     return script.read_text(encoding="utf-8")
 
 

@@ -2,7 +2,7 @@
 accessibility violation, nothing overflows a 390 px wide screen, the home page's pictures link
 to the matching facet, and the Content-Security-Policy reports no violation meanwhile.
 
-axe-core comes from the frontend's npm packages (``server/frontend/node_modules``), evaluated
+axe-core comes from the frontend's npm packages (``server/site/frontend/node_modules``), evaluated
 through the DevTools protocol, so the pages' CSP stays as served.
 """
 

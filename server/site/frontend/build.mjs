@@ -8,7 +8,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const projectRoot = path.resolve(here, "..", "..");
+const projectRoot = path.resolve(here, "..", "..", "..");
 const outdir = process.env.DLBIO_ASSETS_DIR
   ? path.resolve(process.env.DLBIO_ASSETS_DIR)
   : path.join(projectRoot, "build", "assets");
