@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from itertools import groupby, islice
+from operator import attrgetter
 from pathlib import Path
+from queue import Queue
 from typing import Any, BinaryIO
 
 from pyoxigraph import RdfFormat, Triple, parse, serialize
@@ -75,7 +78,8 @@ def ntriples_bytes(triples: list[Triple]) -> bytes:
 
 class Sink:
     """A dump file and its gzipped copy written as bytes arrive, with their sizes and SHA-256
-    (open it with :func:`sink`).
+    (open it with :func:`sink`). Hashing, compressing and writing run in a thread (zlib, hashlib
+    and file writes release the GIL), so they use a core the producer leaves idle.
 
     The gzip bytes equal ``gzip.compress(content, 6, mtime=0)`` of the whole content."""
 
@@ -84,22 +88,43 @@ class Sink:
         self._packer = zlib.compressobj(6, zlib.DEFLATED, 31)
         self._sha, self._gz_sha = hashlib.sha256(), hashlib.sha256()
         self.size = self._gz_size = 0
+        self._queue: Queue[bytes | None] = Queue(maxsize=16)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._drain, name=f"write {name}", daemon=True)
+        self._thread.start()
 
     def write(self, data: bytes) -> int:
         """Append ``data`` to the file and its gzipped copy."""
-        self._plain.write(data)
-        self._sha.update(data)
-        self.size += len(data)
-        self._pack(self._packer.compress(data))
+        self._queue.put(bytes(data))
         return len(data)
+
+    def _drain(self) -> None:
+        while (data := self._queue.get()) is not None:
+            if self._error is None:  # after an error, only empty the queue
+                try:
+                    self._plain.write(data)
+                    self._sha.update(data)
+                    self.size += len(data)
+                    self._pack(self._packer.compress(data))
+                except BaseException as exc:  # raised by stop() in the producer's thread
+                    self._error = exc
 
     def _pack(self, packed: bytes) -> None:
         self._packed.write(packed)
         self._gz_sha.update(packed)
         self._gz_size += len(packed)
 
+    def stop(self) -> None:
+        """Wait until everything written is on disk; raise what the writing thread raised."""
+        if self._thread.is_alive():
+            self._queue.put(None)
+            self._thread.join()
+        if self._error is not None:
+            raise self._error
+
     def finish(self, media_type: str, triples: int) -> list[DumpFile]:
         """End the gzip stream; both files' descriptions (plain, then gzipped)."""
+        self.stop()
         self._pack(self._packer.flush())
         return [
             DumpFile(self.name, media_type, self.size, self._sha.hexdigest(), triples),
@@ -108,7 +133,7 @@ class Sink:
         ]  # fmt: skip
 
     def digest(self) -> str:
-        """SHA-256 of the plain bytes written so far."""
+        """SHA-256 of the plain bytes (after :meth:`finish`)."""
         return self._sha.hexdigest()
 
 
@@ -116,14 +141,18 @@ class Sink:
 def sink(path: Path) -> Iterator[Sink]:
     """A :class:`Sink` writing ``path`` and ``path.gz``."""
     with path.open("wb") as plain, Path(f"{path}.gz").open("wb") as packed:
-        yield Sink(path.name, plain, packed)
+        out = Sink(path.name, plain, packed)
+        try:
+            yield out
+        finally:
+            out.stop()
 
 
 def write_ntriples(lines: list[str], folder: Path) -> tuple[list[DumpFile], str]:
     """``dlbio.nt`` (and ``.gz``) from sorted unique lines; the files and the text's SHA-256."""
     with sink(folder / "dlbio.nt") as out:
         for start in range(0, len(lines), BATCH):
-            out.write("".join(f"{line} .\n" for line in lines[start : start + BATCH]).encode())
+            out.write((" .\n".join(lines[start : start + BATCH]) + " .\n").encode())
         return out.finish(DUMP_FORMATS["dlbio.nt"][1], len(lines)), out.digest()
 
 
@@ -134,12 +163,13 @@ class NTriplesFile:
         self.path = Path(path)
 
     def __iter__(self) -> Iterator[Any]:
-        return iter(parse(path=self.path, format=RdfFormat.N_TRIPLES))
+        # lenient: the file is our own serializer's output, its IRIs already checked
+        return iter(parse(path=self.path, format=RdfFormat.N_TRIPLES, lenient=True))
 
 
 def by_subject(triples: Iterable[Any]) -> Iterator[tuple[Any, list[Any]]]:
     """Subject and its triples, for triples sorted (so grouped) by subject."""
-    for subject, group in groupby(triples, key=lambda t: t.subject):
+    for subject, group in groupby(triples, key=attrgetter("subject")):
         yield subject, list(group)
 
 

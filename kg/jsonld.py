@@ -66,6 +66,12 @@ def _iri(iri: str) -> str:
     return iri if local.startswith("//") else f"{_prefix_of()[match.group()]}:{local}"
 
 
+@cache
+def _vocabulary_iri(iri: str) -> str:
+    """:func:`_iri` of a predicate, class or datatype (few and repeated, so remembered)."""
+    return _iri(iri)
+
+
 def _node_id(term: NamedNode | BlankNode) -> str:
     return f"_:{term.value}" if isinstance(term, BlankNode) else _iri(term.value)
 
@@ -74,9 +80,10 @@ def _value(term: Any) -> Any:
     if isinstance(term, Literal):
         if term.language:
             return {"@value": term.value, "@language": term.language}
-        if term.datatype.value == XSD_STRING:
+        datatype = term.datatype.value
+        if datatype == XSD_STRING:
             return term.value
-        return {"@value": term.value, "@type": _iri(term.datatype.value)}
+        return {"@value": term.value, "@type": _vocabulary_iri(datatype)}
     return {"@id": _node_id(term)}
 
 
@@ -84,10 +91,11 @@ def _node(subject: Any, triples: list[Triple]) -> dict[str, Any]:
     node: dict[str, Any] = {"@id": _node_id(subject)}
     values: dict[str, list[Any]] = {}
     for triple in triples:
-        if triple.predicate.value == RDF_TYPE and isinstance(triple.object, NamedNode):
-            values.setdefault("@type", []).append(_iri(triple.object.value))
+        predicate, obj = triple.predicate.value, triple.object
+        if predicate == RDF_TYPE and isinstance(obj, NamedNode):
+            values.setdefault("@type", []).append(_vocabulary_iri(obj.value))
         else:
-            values.setdefault(_iri(triple.predicate.value), []).append(_value(triple.object))
+            values.setdefault(_vocabulary_iri(predicate), []).append(_value(obj))
     for key in sorted(values, key=lambda k: (k != "@type", k)):
         node[key] = values[key][0] if len(values[key]) == 1 else values[key]
     return node
