@@ -44,6 +44,7 @@ from kg.namespaces import EDAM
 from kg.parallel import Forked, Inline, Spawned
 from kg.paths import Paths
 from kg.records import Record, read_all, release_memory
+from kg.release_docs import write_release_docs
 from kg.schema import SchemaArtifacts, ensure_artifacts
 from kg.shacl import Locator, shape_problems
 from kg.validate import find_problems, validate
@@ -270,6 +271,7 @@ def _build_release(
     try:
         shapes = (artifacts.shacl, locator) if shacl else None
         result = _write_release(staging, lines, step, shapes)
+        write_release_docs(staging, paths.schema, artifacts.folder, paths.queries)
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
         release = paths.releases / f"{stamp}-{result.version}"
         staging.rename(release)

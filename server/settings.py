@@ -35,6 +35,7 @@ SETTINGS: dict[str, tuple[Any, Callable[[Any], Any]]] = {
     "DLBIO_LOAD": ((), _as_list),
     "DLBIO_STORE": ("memory", str),  # "memory" (fast) or "disk" (KG_DIR/store, read-only)
     "DLBIO_BASE_IRI": ("https://w3id.org/dlbio/", str),
+    "DLBIO_ASSETS_DIR": ("build/assets", str),  # the query page's bundle (npm run build)
     "DLBIO_QUERY_TIMEOUT": (30.0, float),
     "DLBIO_SERVICE_ALLOWLIST": ((), _as_list),
     "DLBIO_MAX_QUERY_LENGTH": (100_000, int),  # characters

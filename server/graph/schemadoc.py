@@ -1,29 +1,30 @@
-"""Definitions of the schema namespace ``https://w3id.org/dlbio/schema/``, read from the LinkML file.
+"""Definitions of the schema namespace ``https://w3id.org/dlbio/schema/``, from the served release.
 
-Every class, slot, enum and type of ``schema/dlbio.yaml`` resolves under the namespace by its name;
-a slot whose ``slot_uri`` is in the namespace under another name (``dlbio:dataModality`` for
-``modalities``) resolves by that name too. Each definition is offered as HTML or as RDF (OWL/RDFS
-with SKOS definitions).
+The build documents the LinkML schema into the release (``schemadoc.json``, written by
+``kg.release_docs`` from LinkML's SchemaView); this module indexes that file. Every class, slot,
+enum and type resolves under the namespace by its name; a slot whose ``slot_uri`` is in the
+namespace under another name (``dlbio:dataModality`` for ``modalities``) resolves by that name too.
+Each definition is offered as HTML or as RDF (OWL/RDFS with SKOS definitions). Served ``--load``
+files have no release: the documentation is then empty.
 
->>> doc = SchemaDoc.from_yaml({"id": "x", "classes": {"A": {"description": "An A."}}})
+>>> doc = SchemaDoc.from_json({"id": "x", "terms": [
+...     {"name": "A", "kind": "class", "description": "An A.", "uri": "x/A"}]})
 >>> doc.terms["A"].description
 'An A.'
 """
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-import yaml
 
 from kg.namespaces import SCHEMA_NS, expand
-from kg.paths import default_paths
+from kg.release_docs import SCHEMA_DOC, read_release_doc
+from server.graph.store import get_kg
 
-KINDS = {"classes": "class", "slots": "slot", "enums": "enum", "types": "type"}
 RDF_KIND = {
     "class": "owl:Class",
     "slot": "rdf:Property",
@@ -62,40 +63,51 @@ class SchemaDoc:
     values: dict[str, dict[str, str]] = field(default_factory=dict)  # enum → {meaning IRI: value}
 
     @classmethod
-    def from_yaml(cls, schema: dict[str, Any]) -> SchemaDoc:
-        """Index a parsed LinkML schema document."""
+    def from_json(cls, document: dict[str, Any]) -> SchemaDoc:
+        """Index the schema documentation the build wrote (``kg.release_docs``)."""
         doc = cls(
-            schema["id"],
-            schema.get("title", schema.get("name", "")),
-            " ".join(str(schema.get("description", "")).split()),
-            str(schema.get("version", "")),
-            schema.get("license", ""),
+            document["id"],
+            document.get("title", ""),
+            document.get("description", ""),
+            document.get("version", ""),
+            document.get("license", ""),
+            meanings=dict(document.get("meanings", {})),
+            values={name: dict(found) for name, found in document.get("values", {}).items()},
         )
-        users = _slot_users(schema.get("classes") or {})
-        for section, kind in KINDS.items():
-            for name, body in (schema.get(section) or {}).items():
-                definition = _definition(name, kind, body or {}, users.get(name, ()))
-                doc.terms[name] = definition
-                doc.by_uri.setdefault(definition.uri, definition)
-        for enum_name, enum in (schema.get("enums") or {}).items():
-            for name, value in ((enum or {}).get("permissible_values") or {}).items():
-                if value and value.get("meaning"):
-                    doc.meanings[expand(value["meaning"])] = str(value.get("description", ""))
-                    doc.values.setdefault(enum_name, {})[expand(value["meaning"])] = name
+        for term in document.get("terms", []):
+            definition = Definition(
+                name=term["name"],
+                kind=term["kind"],
+                description=term.get("description", ""),
+                uri=term["uri"],
+                parent=term.get("parent"),
+                range=term.get("range"),
+                mappings=tuple((kind, iri) for kind, iri in term.get("mappings", [])),
+                members=tuple(term.get("members", [])),
+                pattern=term.get("pattern"),
+            )
+            doc.terms[definition.name] = definition
+            doc.by_uri.setdefault(definition.uri, definition)
         for definition in list(doc.terms.values()):
             if definition.uri.startswith(SCHEMA_NS):
                 doc.terms.setdefault(definition.uri[len(SCHEMA_NS) :], definition)
         return doc
 
     def slot_uri(self, name: str) -> str:
-        """The predicate IRI of the slot ``name`` (``first_listed`` → ``dlbio:firstListedIn``)."""
-        return self.terms[name].uri
+        """The predicate IRI of the slot ``name`` (``first_listed`` → ``dlbio:firstListedIn``);
+        an undocumented slot is taken to be ``dlbio:{name}``."""
+        definition = self.terms.get(name)
+        return definition.uri if definition else SCHEMA_NS + name
+
+    def parent(self, name: str) -> str | None:
+        """The ``is_a`` of the definition ``name`` (None when it has none or is unknown)."""
+        definition = self.terms.get(name)
+        return definition.parent if definition else None
 
     def label_for(self, iri: str) -> str:
         """A human label, in sentence case, for a data predicate or class IRI.
 
-        >>> SchemaDoc.from_yaml({"id": "x", "slots": {"edam_inputs": {}}}).label_for(
-        ...     "https://w3id.org/dlbio/schema/edam_inputs")
+        >>> SchemaDoc("x", "", "", "", "").label_for("https://w3id.org/dlbio/schema/edam_inputs")
         'EDAM inputs'
         """
         definition = self.by_uri.get(iri)
@@ -135,50 +147,18 @@ def slot_label(name: str) -> str:
     return words[:1].upper() + words[1:]
 
 
-def _slot_users(classes: dict[str, Any]) -> dict[str, tuple[str, ...]]:
-    users: dict[str, list[str]] = {}
-    for cls, body in classes.items():
-        for slot in (body or {}).get("slots", []):
-            users.setdefault(slot, []).append(cls)
-    return {slot: tuple(sorted(names)) for slot, names in users.items()}
+#: What a server without a release (``--load`` files) documents: nothing.
+EMPTY = SchemaDoc(SCHEMA_NS, "", "", "", "")
 
 
-def _definition(name: str, kind: str, body: dict[str, Any], users: tuple[str, ...]) -> Definition:
-    uri_key = {"class": "class_uri", "slot": "slot_uri"}.get(kind, "uri")
-    uri = expand(body.get(uri_key) or f"dlbio:{name}")
-    if kind == "class":
-        members = tuple(body.get("slots", []))
-    elif kind == "enum":
-        members = tuple(body.get("permissible_values") or {})
-    else:
-        members = users
-    mappings = tuple(
-        (f"skos:{kind_}Match", expand(m))
-        for kind_ in ("exact", "broad")
-        for m in body.get(f"{kind_}_mappings", [])
-    )
-    return Definition(
-        name=name,
-        kind=kind,
-        description=" ".join(str(body.get("description", "")).split()),
-        uri=uri,
-        parent=body.get("is_a") or body.get("typeof"),
-        range=body.get("range"),
-        mappings=mappings,
-        members=members,
-        pattern=body.get("pattern"),
-    )
+def read_schema_doc(release: str | Path | None) -> SchemaDoc:
+    """The schema documentation of a release folder; empty without one (or without the file)."""
+    return read_release_doc(release, SCHEMA_DOC, SchemaDoc.from_json) or EMPTY
 
 
-@functools.cache
-def _load(path: str, mtime: float) -> SchemaDoc:
-    return SchemaDoc.from_yaml(yaml.safe_load(Path(path).read_text(encoding="utf-8")))
-
-
-def get_schema_doc(path: Path | None = None) -> SchemaDoc:
-    """The project's schema (``DLBIO_SCHEMA`` or ``schema/dlbio.yaml``), re-read when it changes."""
-    path = path or default_paths().schema
-    return _load(str(path), path.stat().st_mtime)
+def get_schema_doc() -> SchemaDoc:
+    """The schema documentation of the release the current request serves."""
+    return read_schema_doc(get_kg().release)
 
 
 def _node(doc: SchemaDoc, name: str) -> ox.NamedNode:

@@ -41,10 +41,10 @@ def predicates(schema: SchemaDoc) -> set[str]:
 
 
 def _ancestors(schema: SchemaDoc, name: str) -> set[str]:
-    found, parent = set(), schema.terms[name].parent
+    found, parent = set(), schema.parent(name)
     while parent in WORDS:
         found.add(parent)
-        parent = schema.terms[parent].parent
+        parent = schema.parent(parent)
     return found
 
 

@@ -2,17 +2,15 @@
 
 The page is a plain HTML form that GETs ``/sparql`` (so it works without JavaScript); the
 CodeMirror editor, the example picker, result table, chart and downloads come from a bundle built
-from ``server/site/frontend/`` with npm into ``DLBIO_ASSETS_DIR`` (default ``<project>/build/assets``)
+from ``server/site/frontend/`` with npm into ``DLBIO_ASSETS_DIR`` (default ``build/assets``)
 and served at ``/assets/``. When the bundle is missing the page says so and keeps the plain form.
 
-``/query?query=…`` reproduces a query (and runs it); ``/query?example=<stem>`` loads an example of
-``queries/`` (``DLBIO_QUERIES_DIR``).
+``/query?query=…`` reproduces a query (and runs it); ``/query?example=<stem>`` loads one of the
+example queries the served release was built with (its ``examples.json``; none for ``--load``).
 """
 
 from __future__ import annotations
 
-import logging
-import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import groupby
@@ -29,13 +27,13 @@ from flask import (
     send_from_directory,
 )
 
-from kg.examples import ExampleError, ExampleQuery, read_examples
+from kg.examples import ExampleQuery
 from kg.namespaces import EDAM, PREFIXES
-from kg.paths import PROJECT_ROOT
+from kg.release_docs import release_examples
+from server.graph.store import get_kg
 from server.web.security import new_nonce, policy
 
 bp = Blueprint("querypage", __name__, template_folder="templates")
-log = logging.getLogger(__name__)
 
 #: The bundle files the page needs (written by ``npm run build`` in ``server/site/frontend``).
 SCRIPT, STYLE = "query.js", "query-style.css"
@@ -73,33 +71,15 @@ class Theme:
         return THEME_LABELS.get(self.name, self.name.capitalize())
 
 
-def _setting(name: str, default: Path) -> Path:
-    """A folder from the app config, else the ``DLBIO_*`` environment variable, else ``default``."""
-    value = current_app.config.get(name) or os.environ.get(name)
-    return Path(value) if value else default
-
-
 def assets_dir() -> Path:
-    """Where the built front-end bundle lives (``DLBIO_ASSETS_DIR``)."""
-    return _setting("DLBIO_ASSETS_DIR", PROJECT_ROOT / "build" / "assets")
-
-
-def queries_dir() -> Path:
-    """Where the example queries live (``DLBIO_QUERIES_DIR``)."""
-    return _setting("DLBIO_QUERIES_DIR", PROJECT_ROOT / "queries")
+    """Where the built front-end bundle lives (``DLBIO_ASSETS_DIR``; relative: to the working
+    directory, as ``DLBIO_KG_DIR``)."""
+    return Path(current_app.config["DLBIO_ASSETS_DIR"]).absolute()
 
 
 def examples() -> list[ExampleQuery]:
-    """The example queries, read once per app; none when the folder is missing or malformed."""
-    cache = current_app.extensions.setdefault("dlbio_querypage", {})
-    if "examples" not in cache:
-        folder = queries_dir()
-        try:
-            cache["examples"] = read_examples(folder) if folder.is_dir() else []
-        except ExampleError as exc:
-            log.error("example queries not shown: %s", exc)
-            cache["examples"] = []
-    return cache["examples"]
+    """The example queries of the served release (none for ``--load`` files)."""
+    return release_examples(get_kg().release)
 
 
 def themes(items: Iterable[ExampleQuery]) -> list[Theme]:

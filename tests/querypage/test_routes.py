@@ -14,9 +14,12 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from kg.build import BuildResult
 from kg.examples import read_examples
 from kg.namespaces import PREFIXES
 from kg.paths import PROJECT_ROOT
+from kg.release_docs import EXAMPLES as EXAMPLES_FILE
+from server import create_app
 from server.site.querypage import DEFAULT_QUERY, SCRIPT, STYLE
 
 EXAMPLES = read_examples(PROJECT_ROOT / "queries")
@@ -196,29 +199,38 @@ def test_half_built_bundle_counts_as_missing(client: FlaskClient, fake_bundle: P
     assert NOT_BUILT in get_page(client)
 
 
-def test_missing_queries_folder_drops_the_picker(
-    client: FlaskClient, qp_app: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setitem(qp_app.config, "DLBIO_QUERIES_DIR", str(tmp_path / "none"))
-    monkeypatch.setitem(qp_app.extensions, "dlbio_querypage", {})
-    page = get_page(client)
+def release_with(ld_release: BuildResult, tmp_path: Path, examples: str | None) -> Flask:
+    """An app over a copy of the release (files linked) whose ``examples.json`` is ``examples``."""
+    folder = tmp_path / "release"
+    folder.mkdir()
+    for entry in ld_release.release.iterdir():
+        if entry.name != EXAMPLES_FILE:
+            (folder / entry.name).symlink_to(entry)
+    if examples is not None:
+        (folder / EXAMPLES_FILE).write_text(examples, encoding="utf-8")
+    return create_app({"DLBIO_KG_DIR": str(folder), "TESTING": True})
+
+
+def test_release_without_examples_drops_the_picker(ld_release: BuildResult,
+                                                   tmp_path: Path) -> None:
+    page = get_page(release_with(ld_release, tmp_path, None).test_client())
     assert 'id="example-picker"' not in page
     assert config(page)["examples"] == []
 
 
-def test_malformed_example_is_logged_not_a_500(
-    client: FlaskClient,
-    qp_app: Flask,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    caplog: pytest.LogCaptureFixture,
+def test_malformed_examples_are_logged_not_a_500(
+    ld_release: BuildResult, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    (tmp_path / "bad.rq").write_text("# title: no other header\nSELECT * {}\n", encoding="utf-8")
-    monkeypatch.setitem(qp_app.config, "DLBIO_QUERIES_DIR", str(tmp_path))
-    monkeypatch.setitem(qp_app.extensions, "dlbio_querypage", {})
-    page = get_page(client)
+    app = release_with(ld_release, tmp_path, '[{"stem": "bad"}]')
+    page = get_page(app.test_client())
     assert config(page)["examples"] == []
-    assert "bad.rq" in caplog.text
+    assert EXAMPLES_FILE in caplog.text
+
+
+def test_examples_come_from_the_release_not_the_source_tree(ld_release: BuildResult) -> None:
+    published = json.loads((ld_release.release / EXAMPLES_FILE).read_text(encoding="utf-8"))
+    assert [e["stem"] for e in published] == [e.stem for e in EXAMPLES]
+    assert all(e["text"] == BY_STEM[e["stem"]].text for e in published)
 
 
 @pytest.mark.parametrize(("path", "current"), [
