@@ -1,7 +1,10 @@
-"""Default locations of the pipeline's inputs and outputs.
+"""Default locations of the build's inputs and outputs, relative to the working directory.
 
-Every stage reads the previous stage's output from these defaults; each can be overridden by a CLI
-option or a ``DLBIO_*`` environment variable.
+``dlbio`` runs in the project folder (``make`` does), installed or not; every stage reads the
+previous stage's output from these defaults, each overridden by a CLI option or a ``DLBIO_*``
+environment variable. The server uses none of them: it reads only the release folder it is given.
+``PROJECT_ROOT`` is the source checkout this package was imported from, for tests and tools run
+inside it.
 """
 
 from __future__ import annotations
@@ -57,9 +60,9 @@ class Paths:
 def default_paths(data: Path | None = None, build: Path | None = None) -> Paths:
     """Return the project's paths, honouring the ``DLBIO_*_DIR`` environment variables."""
     return Paths(
-        schema=_from_env("DLBIO_SCHEMA", PROJECT_ROOT / "schema" / "dlbio.yaml"),
-        data=data or _from_env("DLBIO_DATA_DIR", PROJECT_ROOT / "data"),
-        build=build or _from_env("DLBIO_BUILD_DIR", PROJECT_ROOT / "build"),
+        schema=_from_env("DLBIO_SCHEMA", Path("schema", "dlbio.yaml")),
+        data=data or _from_env("DLBIO_DATA_DIR", Path("data")),
+        build=build or _from_env("DLBIO_BUILD_DIR", Path("build")),
         schema_cache=_optional_from_env("DLBIO_SCHEMA_CACHE"),
-        queries=_from_env("DLBIO_QUERIES_DIR", PROJECT_ROOT / "queries"),
+        queries=_from_env("DLBIO_QUERIES_DIR", Path("queries")),
     )

@@ -16,6 +16,7 @@ from flask import Blueprint, Response, current_app, has_request_context, render_
 from kg.namespaces import EDAM
 from server.graph.kgindex import RDF_TYPE, KGIndex, get_index
 from server.graph.schemadoc import SchemaDoc, get_schema_doc
+from server.graph.segments import QUERY_SEGMENT
 from server.site import field, history, lineage, neighbourhood, svg
 from server.site.bioschemas import bioschemas, script_text
 from server.site.entityview import Item, Linker, facts, links_out, listings
@@ -140,7 +141,7 @@ def entity_page(iri: str) -> Response:
 
 def editor_link(iri: str) -> str | None:
     """For an example query (``{base}query/{stem}``), the query editor with it loaded."""
-    namespace = base_iri() + "query/"
+    namespace = f"{base_iri()}{QUERY_SEGMENT}/"
     if not iri.startswith(namespace):
         return None
     return "/query?" + urlencode({"example": iri[len(namespace) :]})

@@ -18,18 +18,16 @@ from kg.namespaces import BASE, EDAM, PREFIXES, expand
 from kg.void import DESCRIPTION, TITLE
 from server.graph.kgindex import KGIndex, get_index
 from server.graph.prefixes import expand_external, is_valid, normalize_prefix
-from server.graph.segments import RECORD_SEGMENTS
+from server.graph.segments import ENTITY_SEGMENTS, QUERY_SEGMENT, SCHEME_SEGMENT
 from server.site.pages import base_iri, local_path
 from server.site.related import METHOD
 from server.web.errors import ApiError
 
 bp = Blueprint("registry", __name__)
 _WORD = r"[a-z0-9]+(-[a-z0-9]+)*"
-#: Segments whose IRIs we mint: the records, the concept schemes and the example queries.
-ID_SEGMENTS = (*RECORD_SEGMENTS, "scheme", "query")
 #: An entity ID (``method/deepbind``), optionally with the fragment of one of its parts
 #: (``method/deepbind#link-1``, ``dataset/dlbio-kg#dump-dlbio.ttl.gz``), or a schema term.
-LOCAL_ID = (rf"(({'|'.join(ID_SEGMENTS)})/{_WORD}(#[a-z0-9]+([.-][a-z0-9]+)*)?"
+LOCAL_ID = (rf"(({'|'.join(ENTITY_SEGMENTS)})/{_WORD}(#[a-z0-9]+([.-][a-z0-9]+)*)?"
             r"|schema/([A-Za-z][A-Za-z0-9_]*)?)")
 PATTERN = f"^{LOCAL_ID}$"
 #: External prefix → (predicate whose literal holds the identifier, case-insensitive?).
@@ -117,7 +115,7 @@ def _example(index: KGIndex) -> str:
 def _example_extras(index: KGIndex, example: str) -> list[str]:
     """One more example per other kind of IRI we mint (query, scheme, fragment, schema term)."""
     base, extras = base_iri(), []
-    for segment in ("query", "scheme"):
+    for segment in (QUERY_SEGMENT, SCHEME_SEGMENT):
         found = sorted(s for s in index.out if s.startswith(f"{base}{segment}/") and "#" not in s)
         extras += [found[0][len(base) :]] if found else []
     parts = sorted(s for s in index.out if s.startswith(f"{base}{example}#"))
