@@ -9,9 +9,13 @@ from flask import Flask
 
 from server.site import browse, downloads, linkeddata, openapi, pages, querypage, registry
 
+#: Every route of the site, by concern.
+BLUEPRINTS = tuple(module.bp for module in (
+    pages, linkeddata, browse, downloads, registry, querypage, openapi))
+
 
 def register(app: Flask) -> None:
     """Attach every linked-data blueprint to ``app``."""
     downloads.init_app(app)
-    for module in (pages, linkeddata, browse, downloads, registry, querypage, openapi):
-        app.register_blueprint(module.bp)
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)

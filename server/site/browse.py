@@ -136,7 +136,12 @@ def _edam_index(index: KGIndex) -> Response:
 
 @bp.route(f"/<any({', '.join(INDEX_SEGMENTS)}):segment>/")
 def class_index(segment: str) -> Response:
-    """The index of one class (the method index is the faceted list; versions newest first)."""
+    """Every instance of one class (the method index is the faceted list; versions newest first).
+
+    ---
+    get:
+      responses: {200: Page}
+    """
     if segment == "method":
         return method_list()
     index, browse = get_index(), BY_SEGMENT[segment]
@@ -152,13 +157,23 @@ def class_index(segment: str) -> Response:
 
 @bp.route("/edam/")
 def edam_index() -> Response:
-    """The EDAM terms used to annotate methods, by branch."""
+    """Every EDAM term used to annotate methods, by branch.
+
+    ---
+    get:
+      responses: {200: Page}
+    """
     return _edam_index(get_index())
 
 
 @bp.route("/browse")
 def browse() -> Response:
-    """Every class index with its size."""
+    """Every class index with its size (facet parameters in the query string).
+
+    ---
+    get:
+      responses: {200: Page}
+    """
     index = get_index()
     counts = [(c.title, c.path, len(index.instances(c.type_iri))) for c in CLASSES]
     return render("browse.html", counts=counts)
@@ -166,7 +181,14 @@ def browse() -> Response:
 
 @bp.route("/search")
 def search_page() -> Response:
-    """Text search over names and descriptions of every entity and EDAM term."""
+    """Text search over names and descriptions of every entity and EDAM term.
+
+    ---
+    get:
+      parameters:
+        - {name: q, in: query, required: false, description: search text, schema: {type: string}}
+      responses: {200: Page}
+    """
     index, query = get_index(), request.args.get("q", "").strip()
     hits = search(index, query, base_iri()) if query else []
     results = [

@@ -78,7 +78,12 @@ def dump_rows(files: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
 @bp.route("/download")
 @bp.route("/download/")
 def download_page() -> Response:
-    """Every dump with size, SHA-256, triple count, version and license."""
+    """Every dump with size, SHA-256, triple count, version and license.
+
+    ---
+    get:
+      responses: {200: Page}
+    """
     data = manifest()
     return render("download.html", manifest=data, rows=dump_rows(data.get("files", {})),
                   license_iri=LICENSE.value, license_name=LICENSE_NAME,
@@ -119,7 +124,12 @@ def choose_variant(name: str, files: dict[str, Any]) -> tuple[str, str, bool]:
 
 @bp.route("/download/<name>")
 def download_file(name: str) -> Response:
-    """One dump file, with ETag (its SHA-256), Last-Modified and Range support."""
+    """One dump file, with ETag (its SHA-256), Last-Modified and Range support.
+
+    ---
+    get:
+      responses: {200: Dump, 206: Partial, 304: NotModified, 416: RangeNotSatisfiable}
+    """
     files = manifest().get("files", {})
     folder = release_dir()
     if name not in files or folder is None:
@@ -150,7 +160,12 @@ CITATION_TYPES = {"CITATION.cff": "application/x-yaml; charset=utf-8",
 @bp.route("/download/datacite.json", defaults={"name": "datacite.json"})
 @bp.route("/download/zenodo.json", defaults={"name": "zenodo.json"})
 def citation_file(name: str) -> Response:
-    """The release's citation metadata: ``CITATION.cff``, DataCite JSON or Zenodo JSON."""
+    """The release's citation metadata: ``CITATION.cff``, DataCite JSON or Zenodo JSON.
+
+    ---
+    get:
+      responses: {200: Citation, 304: NotModified}
+    """
     folder = release_dir()
     if folder is None or not (folder / name).is_file():
         raise ApiError(404, f"this release has no {name}: see /download")
@@ -172,7 +187,12 @@ def citation(folder: Path | None) -> dict[str, Any] | None:
 
 @bp.route("/context.jsonld")
 def context_document() -> Response:
-    """The JSON-LD ``@context`` the JSON-LD dump is compacted with (its IRI is in the dump)."""
+    """The JSON-LD ``@context`` the JSON-LD dump is compacted with (its IRI is in the dump).
+
+    ---
+    get:
+      responses: {200: JsonLd, 304: NotModified}
+    """
     body = json.dumps(context(), indent=1).encode()
     etag = make_etag("context", body)
     if matches_etag(request.headers.get("If-None-Match"), etag):
@@ -184,7 +204,12 @@ def context_document() -> Response:
 
 @bp.route("/.well-known/void")
 def well_known_void() -> Response:
-    """The VoID/DCAT description, as at ``/void``."""
+    """The VoID/DCAT description, as at ``/void``.
+
+    ---
+    get:
+      responses: {200: Description, 304: NotModified, 406: NotAcceptable}
+    """
     from server.sparql.endpoint import void
 
     return void()

@@ -122,21 +122,36 @@ def dereference(iri: str, suffix: str | None) -> Response:
 
 @bp.route(f"/<any({', '.join(ENTITY_SEGMENTS)}):segment>/<ident>")
 def entity(segment: str, ident: str) -> Response:
-    """An entity IRI ``{base}{segment}/{id}``."""
+    """Entity page or RDF of one entity ``{base}{segment}/{id}`` (by Accept or suffix).
+
+    ---
+    get:
+      responses: {200: Entity, 301: Renamed, 304: NotModified, 406: NotAcceptable}
+    """
     local, suffix = split_suffix(ident)
     return dereference(f"{pages.base_iri()}{segment}/{local}", suffix)
 
 
 @bp.route("/edam/<ident>")
 def edam_term(ident: str) -> Response:
-    """An EDAM term used in the KG (``http://edamontology.org/{ident}``)."""
+    """An EDAM term used in the KG (``http://edamontology.org/{ident}``).
+
+    ---
+    get:
+      responses: {200: Entity, 304: NotModified, 406: NotAcceptable}
+    """
     local, suffix = split_suffix(ident)
     return dereference(EDAM + local, suffix)
 
 
 @bp.route("/schema/<name>")
 def schema_term(name: str) -> Response:
-    """A class, slot, enum or type of the schema namespace."""
+    """A class, slot, enum or type of the schema namespace.
+
+    ---
+    get:
+      responses: {200: Entity, 304: NotModified, 406: NotAcceptable}
+    """
     local, suffix = split_suffix(name)
     doc = get_schema_doc()
     if local not in doc.terms:
@@ -149,7 +164,12 @@ def schema_term(name: str) -> Response:
 @bp.route("/schema/")
 @bp.route("/schema.<any(html, ttl, nt, rdf, jsonld):suffix>")
 def schema_index(suffix: str | None = None) -> Response:
-    """The schema document ``{base}schema``: every class and slot with its definition."""
+    """The schema document ``{base}schema``: every class and slot with its definition.
+
+    ---
+    get:
+      responses: {200: Entity, 304: NotModified, 406: NotAcceptable}
+    """
     doc = get_schema_doc()
     return represent("/schema", doc.id, schema_triples(doc),
                      lambda: pages.schema_index(doc), suffix, doc.version)

@@ -180,7 +180,12 @@ def schema_index(doc: SchemaDoc) -> Response:
 
 @bp.route("/")
 def home() -> Response:
-    """The landing page: the field drawn (methods over time, architectures, lineage, topics)."""
+    """The landing page: the field drawn (methods over time, architectures, lineage, topics).
+
+    ---
+    get:
+      responses: {200: Page}
+    """
     from server.site.browse import CLASSES
 
     index, schema, base = get_index(), get_schema_doc(), base_iri()

@@ -144,7 +144,17 @@ def _requested() -> tuple[str, ExampleQuery | None, bool]:
 
 @bp.route("/query")
 def query_page() -> Response:
-    """The query page: editor (or plain form), example picker and result area."""
+    """The query page: editor (or plain form), example picker and result area.
+
+    ---
+    get:
+      parameters:
+        - {name: query, in: query, required: false, description: a query to prefill and run,
+           schema: {type: string}}
+        - {name: example, in: query, required: false,
+           description: an example query to prefill by name, schema: {type: string}}
+      responses: {200: Page}
+    """
     text, chosen, autorun = _requested()
     nonce = new_nonce()
     body = render_template(
@@ -162,7 +172,12 @@ def query_page() -> Response:
 
 @bp.route("/assets/<path:filename>")
 def assets(filename: str) -> Response:
-    """A file of the built front-end bundle (404 when missing or not built)."""
+    """A file of the query editor's bundle (404 when missing or not built).
+
+    ---
+    get:
+      responses: {200: File, 304: NotModified}
+    """
     folder = assets_dir()
     if not folder.is_dir():
         abort(404)

@@ -86,7 +86,12 @@ def _own_iri(prefix: str, local_id: str) -> str | None:
 
 @bp.route("/resolve/<path:reference>")
 def resolve(reference: str) -> Response:
-    """Redirect a CURIE (``prefix:id`` or ``prefix/id``) to the entity page that holds it."""
+    """Redirect a CURIE (``prefix:id`` or ``prefix/id``) to the entity page that holds it.
+
+    ---
+    get:
+      responses: {302: Found, 400: BadRequest}
+    """
     prefix, local_id = split_reference(reference)
     own = _own_iri(prefix, local_id)
     if own is not None:
@@ -196,5 +201,10 @@ def registry_record(index: KGIndex, settings: Mapping[str, Any]) -> dict[str, ob
 
 @bp.route("/registry.json")
 def registry_json() -> Response:
-    """The registry record as JSON."""
+    """The dlbio prefix record for registries (Bioregistry, identifiers.org).
+
+    ---
+    get:
+      responses: {200: Json}
+    """
     return jsonify(registry_record(get_index(), current_app.config))
