@@ -190,12 +190,7 @@ def query(query_or_file: str, fmt: str | None, build_dir: Path | None) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--workers", type=int, help="Number of worker processes.")
-@click.option(
-    "--front",
-    type=click.Choice(["gunicorn", "granian"]),
-    help="HTTP front: gunicorn sync workers (default) or granian (keep-alive, faster).",
-)
-@click.option("--threads", type=int, help="Request threads per granian worker (DLBIO_THREADS).")
+@click.option("--threads", type=int, help="Request threads per worker (DLBIO_THREADS).")
 @click.option(
     "--load",
     "load",
@@ -210,7 +205,6 @@ def serve(
     host: str,
     port: int,
     workers: int | None,
-    front: str | None,
     threads: int | None,
     load: tuple[str, ...],
     timeout: float | None,
@@ -233,7 +227,6 @@ def serve(
             load=load,
             kg_dir=kg_dir,
             timeout=timeout,
-            front=front,
             threads=threads,
             access_log=access_log,
         )

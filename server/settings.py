@@ -46,12 +46,11 @@ SETTINGS: dict[str, tuple[Any, Callable[[Any], Any]]] = {
     "DLBIO_CACHE_BYTES": (64 * 1024 * 1024, int),  # 0 disables the result cache
     "DLBIO_CACHE_ENTRY_BYTES": (1024 * 1024, int),
     "DLBIO_GZIP_MIN_BYTES": (1024, int),
-    "DLBIO_EXIT_ON_TIMEOUT": (True, _as_bool),
-    "DLBIO_FAST_PATH": (True, _as_bool),  # answer /sparql queries without entering Flask
+    "DLBIO_EXIT_ON_TIMEOUT": (True, _as_bool),  # end the worker (stops the runaway)
     "DLBIO_MAX_CLIENT_CONCURRENCY": (0, int),  # per remote address, all workers; 0: off
     "DLBIO_RELOAD_SECONDS": (1.0, float),  # how often a worker checks KG_DIR moved; 0: never
-    "DLBIO_THREADS": (2, int),  # request threads per granian worker (queries in flight each)
-    "DLBIO_BATCH_SCHEDULING": (True, _as_bool),  # granian workers under SCHED_BATCH (Linux)
+    "DLBIO_THREADS": (2, int),  # request threads per worker (queries in flight each)
+    "DLBIO_BATCH_SCHEDULING": (True, _as_bool),  # workers under SCHED_BATCH (Linux)
     # Who answers for the dlbio prefix in registries (/registry.json); never guessed, empty: unset.
     "DLBIO_CONTACT_NAME": ("", str),
     "DLBIO_CONTACT_EMAIL": ("", str),  # one person's address (Bioregistry refuses group lists)

@@ -24,7 +24,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _wait_until_up(base: str, process: subprocess.Popen, log: Path, deadline: float = 30) -> None:
+def _wait_until_up(base: str, process: subprocess.Popen, log: Path, deadline: float = 120) -> None:
     stop = time.monotonic() + deadline
     while time.monotonic() < stop:
         if process.poll() is not None:
@@ -44,11 +44,10 @@ def worker_pids(master: int) -> list[str]:
 
 @dataclass(frozen=True)
 class ServerProcess:
-    """A running server: its base URL, its master's process id and its front."""
+    """A running server: its base URL and its master's process id."""
 
     base: str
     pid: int
-    front: str = "gunicorn"
 
 
 @contextmanager
@@ -79,8 +78,7 @@ def server_process(
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_until_up(base, process, log)
-        front = (env or {}).get("DLBIO_FRONT") or os.environ.get("DLBIO_FRONT") or "gunicorn"
-        yield ServerProcess(base, process.pid, front)
+        yield ServerProcess(base, process.pid)
     finally:
         process.terminate()
         process.wait(timeout=15)

@@ -1,20 +1,12 @@
-"""Query execution under a wall-clock deadline, with results handed over in chunks.
+"""Query execution on helper threads, with results handed over in chunks.
 
-pyoxigraph cannot cancel a running query and ignores signals meanwhile (it releases the GIL). A
-query therefore runs where a deadline can still be answered while it is stuck:
-
-- short queries run right on the request thread, guarded by the process watchdog
-  (``server.runtime.watchdog``): at the deadline the watchdog answers 503 for that request (on the raw
-  socket under gunicorn, through granian's response handle under granian) and ends the worker
-  process, the only way to stop the engine. Results that outgrow one buffer are produced again
-  on a helper thread and streamed;
-- everything else (long query texts, which need a large stack; full dumps; servers without a
-  watchdog answer) runs on a helper thread of the request thread, with a large stack, while the
-  request thread waits for the output with a time budget and answers 503 itself.
-
-The budget only counts time spent waiting for the engine, not time spent sending results to a
-slow client; results beyond the first ``threshold`` bytes are streamed with bounded memory.
-Handing a job to a helper costs one lock release and each message one ``SimpleQueue`` put.
+pyoxigraph cannot cancel a running query and ignores signals meanwhile (it releases the GIL), so
+a query runs on a helper thread of its request thread, with a large stack, while the request
+thread waits for the output with a time budget (``server.runtime.deadline`` decides what happens
+to the worker after a timeout). The budget only counts time spent waiting for the engine, not
+time spent sending results to a slow client; results beyond the first ``threshold`` bytes are
+streamed with bounded memory. Handing a job to a helper costs one lock release and each message
+one ``SimpleQueue`` put.
 """
 
 from __future__ import annotations
@@ -28,8 +20,6 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
-
-from server.runtime.watchdog import Watchdog
 
 STACK_BYTES = 512 * 1024 * 1024  # virtual; only touched pages are committed
 CHUNK_BYTES = 64 * 1024
@@ -50,10 +40,6 @@ class QueryFailed(Exception):
 
 class Cancelled(Exception):
     """The consumer went away; the producer stops serializing."""
-
-
-class _Overflow(Exception):
-    """An inline run produced more than fits in one response buffer."""
 
 
 class Channel:
@@ -120,14 +106,6 @@ class ChunkWriter:
                 except queue.Empty:
                     continue
         self.channel.messages.put(message)
-
-
-class InlineWriter(ChunkWriter):
-    """Buffers a whole (small) result; overflowing the threshold aborts the inline run."""
-
-    def send(self, message: tuple[str, Any]) -> None:
-        """There is no consumer to hand chunks to: give up on running inline."""
-        raise _Overflow
 
 
 @dataclass
@@ -235,19 +213,13 @@ class Executor:
         self._slot().helper = None
 
     def run(self, job: Callable[[ChunkWriter], Any], budget: float, threshold: int,
-            limit: int, guard: Guard | None = None) -> Outcome:
+            limit: int) -> Outcome:
         """Run ``job`` (which serializes into the writer it gets) and wait for its first output.
 
-        With a ``guard`` the job first runs on the calling thread, watched by the watchdog; a
-        result larger than ``threshold`` is then produced again on the helper thread and
-        streamed. Raises ``QueryTimeout`` when ``budget`` seconds pass first and ``QueryFailed``
-        for errors meant for the client; other engine errors are re-raised as they are.
+        Raises ``QueryTimeout`` when ``budget`` seconds pass first and ``QueryFailed`` for errors
+        meant for the client; other engine errors are re-raised as they are.
         """
         started = time.monotonic()
-        if guard is not None:
-            outcome = _run_inline(job, budget, threshold, limit, guard)
-            if outcome is not None:
-                return outcome
         channel = Channel()
         writer = ChunkWriter(channel, threshold, limit)
         self._helper().start(job, writer)
@@ -259,28 +231,6 @@ class Executor:
 
 def _left(started: float, budget: float) -> float:
     return max(budget - (time.monotonic() - started), 0.0)
-
-
-@dataclass(slots=True)  # not frozen: frozen dataclasses are slow to build
-class Guard:
-    """How to run on the request thread: the process watchdog and what it does at the deadline."""
-
-    watchdog: Watchdog
-    on_expire: Callable[[], None]
-
-
-def _run_inline(job: Callable[[ChunkWriter], Any], budget: float, threshold: int, limit: int,
-                guard: Guard) -> Outcome | None:
-    writer = InlineWriter(None, threshold, limit)  # type: ignore[arg-type]
-    token = guard.watchdog.arm(budget, guard.on_expire)
-    try:
-        job(writer)
-    except _Overflow:
-        return None
-    finally:
-        if not guard.watchdog.disarm(token):
-            time.sleep(60)  # the watchdog has answered 503 and is ending this process
-    return Outcome(writer.take(), writer.meta)
 
 
 def _receive(channel: Channel, timeout: float, writer: ChunkWriter) -> tuple[str, Any]:

@@ -1,6 +1,6 @@
-"""Per-client concurrency limit shared by every gunicorn worker: 429 + Retry-After past the share.
+"""Per-client concurrency limit shared by every worker: 429 + Retry-After past the share.
 
-Gunicorn sync workers are separate processes, so the count lives in the kernel: each client
+Workers are separate processes, so the count lives in the kernel: each client
 (``REMOTE_ADDR``) has ``limit`` slot files in a directory the master creates before forking, and
 a request holds an exclusive ``flock`` on one free slot until its response is closed. When every
 slot is taken the client gets 429. A worker that dies (SIGKILL, deadline exit) releases its lock
@@ -25,7 +25,8 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from server.web.errors import error_body
+from server.web.errors import error_reply
+from server.web.httputil import CORS_LIST, status_line
 
 RETRY_AFTER_SECONDS = 1
 # a request finishing on another worker may still hold its slot for a moment after the client got
@@ -111,10 +112,9 @@ def too_many(environ: dict[str, Any], limit: int) -> tuple[str, list[tuple[str, 
     """The 429 response (JSON unless the client accepts no JSON)."""
     message = (f"too many concurrent requests from your address: the limit is {limit}; "
                f"retry after {RETRY_AFTER_SECONDS} s")
-    data, content_type = error_body(429, message, environ.get("HTTP_ACCEPT"))
-    headers = [("Content-Type", content_type), ("Content-Length", str(len(data))),
-               ("Retry-After", str(RETRY_AFTER_SECONDS)), ("Access-Control-Allow-Origin", "*")]
-    return "429 Too Many Requests", headers, data
+    reply = error_reply(429, message, environ.get("HTTP_ACCEPT"),
+                        {"Retry-After": str(RETRY_AFTER_SECONDS)})
+    return status_line(429), reply.headers + CORS_LIST, reply.body  # type: ignore[return-value]
 
 
 class ConcurrencyLimit:

@@ -1,19 +1,11 @@
-"""Run the endpoint (what ``dlbio serve`` calls), under one of two pre-fork fronts.
+"""Run the endpoint (what ``dlbio serve`` calls) under granian, through its public API only.
 
 The app is built once in the master (so a missing release fails fast with a clear message) and
-the workers are forked from it, sharing the in-memory store and the shared release generation.
-
-- ``gunicorn`` (default): sync workers, one request per process and no keep-alive. A worker
-  that hits the deadline exits right after its 503, which costs no other request.
-- ``granian`` (opt-in, for throughput): a Rust HTTP/1.1 server with keep-alive; each worker runs
-  ``threads`` Python threads and accepts from its own socket of a SO_REUSEPORT group the master
-  holds (so connections spread over the workers and wait while a worker is replaced). Short
-  queries run on the request thread; at the deadline the watchdog answers 503 through granian's
-  handle of the request, and the worker *retires* (``server.runtime.retire``): it stops accepting, lets
-  its other requests finish (up to ``RETIRE_GRACE`` s, so the CPU is freed within 1 s) and
-  exits; the master forks a new one. A request that arrives on a kept-alive connection of the
-  retiring worker at that instant is closed unanswered — the one way this front can fail a
-  request that gunicorn's would not (measured in ``bench/RELIABILITY.md``).
+granian's workers are forked from it, sharing the in-memory store and the shared release
+generation. Each worker serves HTTP/1.1 with keep-alive on ``threads`` request threads; a query
+runs on a helper thread under its deadline (``server.runtime.deadline``), and a worker whose
+query hit the deadline answers 503, stops (SIGTERM, as granian stops a worker) and is respawned
+by granian (``respawn_failed_workers``).
 
 >>> run(port=8000, load=["tests/endpoint/fixtures/protocol.trig"])  # doctest: +SKIP
 """
@@ -23,22 +15,22 @@ from __future__ import annotations
 import errno
 import gc
 import os
-import signal
 import socket
 import sys
+import threading
+import time
 from collections.abc import Sequence
 from typing import Any
 
 from flask import Flask
-from gunicorn.app.base import BaseApplication
+from granian.constants import Interfaces
+from granian.server import Server
 
 from server import create_app
-from server.runtime.granian_front import request_thread_stacks, serve_granian
 from server.runtime.ready import prepare_pages
 
-FRONTS = ("gunicorn", "granian")
-
-MAX_REQUEST_LINE = 8190  # gunicorn's ceiling; longer queries must be POSTed
+FRONT = "granian"
+WORKERS_KILL_TIMEOUT = 5  # seconds granian gives a stopping worker before it kills it
 
 
 class PortUnavailable(Exception):
@@ -50,14 +42,28 @@ def url(host: str, port: int) -> str:
     return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
 
 
-def ready_line(host: str, port: int, front: str) -> str:
+def ready_line(host: str, port: int) -> str:
     """The one line ``dlbio serve`` prints once it listens."""
     base = url(host, port)
-    return f"DLBio-KG serving {base} (SPARQL: {base}sparql, {front}); press Ctrl-C to stop"
+    return f"DLBio-KG serving {base} (SPARQL: {base}sparql); press Ctrl-C to stop"
 
 
-def _announce(host: str, port: int, front: str) -> None:
-    print(ready_line(host, port, front), file=sys.stdout, flush=True)
+def _announce_when_listening(host: str, port: int, patience: float = 60.0) -> None:
+    """Print ``ready_line`` once a worker accepts connections (granian's workers open the
+    listening sockets after the master's startup hooks), from a thread of the master."""
+
+    def wait() -> None:
+        stop = time.monotonic() + patience
+        while time.monotonic() < stop:
+            try:
+                socket.create_connection((host, port), timeout=1).close()
+            except OSError:
+                time.sleep(0.05)
+                continue
+            print(ready_line(host, port), file=sys.stdout, flush=True)
+            return
+
+    threading.Thread(target=wait, name="dlbio-ready", daemon=True).start()
 
 
 def unavailable(host: str, port: int, error: OSError) -> PortUnavailable:
@@ -94,44 +100,27 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-class _Gunicorn(BaseApplication):
-    """A programmatic gunicorn application around an already built Flask app."""
-
-    def __init__(self, app: Flask, options: dict[str, Any]) -> None:
-        self.application, self.options = app, options
-        super().__init__()
-
-    def load_config(self) -> None:
-        for key, value in self.options.items():
-            self.cfg.set(key, value)
-
-    def load(self) -> Flask:
-        return self.application
+def default_workers() -> int:
+    """One worker per CPU (request threads add concurrency within each)."""
+    return os.cpu_count() or 1
 
 
-def default_workers(front: str = "gunicorn") -> int:
-    """gunicorn sync: 2 per CPU plus 1; granian: one worker per CPU (threads add concurrency)."""
-    cpus = os.cpu_count() or 1
-    return cpus if front == "granian" else 2 * cpus + 1
+def batch_scheduling() -> bool:
+    """Put the calling process, and every thread and process it starts later, under SCHED_BATCH.
 
-
-def gunicorn_options(host: str, port: int, workers: int, timeout: float,
-                     access_log: bool = False) -> dict[str, Any]:
-    """The gunicorn settings used by ``run`` (``bind`` is replaced by the socket ``run`` bound)."""
-    return {
-        "bind": f"{host}:{port}",
-        "workers": workers,
-        "worker_class": "sync",
-        "preload_app": True,
-        # last-resort watchdog only: the query deadline is enforced by the app itself
-        "timeout": int(max(300, 10 * timeout)),
-        "graceful_timeout": 5,
-        "limit_request_line": MAX_REQUEST_LINE,
-        "accesslog": "-" if access_log else None,  # to stdout
-        "errorlog": "-",
-        "loglevel": "warning",
-        "proc_name": "dlbio-sparql",
-    }
+    A request thread handing its answer to granian wakes the worker's runtime thread while it
+    still holds the GIL; under the default policy the woken thread preempts it, and the worker's
+    other request thread waits for a GIL whose holder is not running. Batch threads do not
+    preempt on wake-up. Returns False where the policy is unavailable.
+    """
+    policy = getattr(os, "SCHED_BATCH", None)
+    if policy is None:
+        return False
+    try:
+        os.sched_setscheduler(0, policy, os.sched_param(0))
+    except OSError:  # refused (a sandbox's seccomp profile): the default policy stays
+        return False
+    return True
 
 
 def run(
@@ -141,61 +130,37 @@ def run(
     load: Sequence[str] = (),
     kg_dir: str | None = None,
     timeout: float | None = None,
-    front: str | None = None,
     threads: int | None = None,
     access_log: bool = False,
 ) -> None:
     """Serve the KG (or the ``load`` files) at ``http://host:port/sparql`` until interrupted.
 
-    ``front`` is ``gunicorn`` or ``granian`` (default: ``DLBIO_FRONT``, else gunicorn). Prints
-    ``ready_line`` once listening; ``access_log`` writes one line per request to stdout.
+    Prints ``ready_line`` once listening; ``access_log`` writes one line per request to stdout.
     Raises ``PortUnavailable`` (before loading anything) when the address cannot be bound and
     ``server.graph.store.KGError`` before listening when the data cannot be opened.
     """
-    front = front or os.environ.get("DLBIO_FRONT") or "gunicorn"
-    if front not in FRONTS:
-        raise ValueError(f"the front must be one of {', '.join(FRONTS)}, not {front!r}")
-    if front == "granian":  # before the store is loaded: Rust reads it at its first thread
-        request_thread_stacks()
-    listener = bind(host, port)
-    port = listener.getsockname()[1]
+    with bind(host, port) as probe:  # fail fast, with one line; port 0 picks a free port
+        port = probe.getsockname()[1]
+    app = _prepared_app(load, kg_dir, timeout)
+    if app.config["DLBIO_BATCH_SCHEDULING"] and not batch_scheduling():
+        app.logger.warning("SCHED_BATCH is not available here: workers keep the default policy")
+    server = Server(
+        "server:create_app", address=host, port=port, interface=Interfaces.WSGI,
+        workers=workers or default_workers(), blocking_threads=threads or app.config["DLBIO_THREADS"],
+        websockets=False, respawn_failed_workers=True, workers_kill_timeout=WORKERS_KILL_TIMEOUT,
+        log_level="warning",  # type: ignore[arg-type]
+        log_access=access_log,
+    )
+    server.on_startup(lambda: _announce_when_listening(host, port))
     try:
-        app = _prepared_app(load, kg_dir, timeout, front)
-    except BaseException:
-        listener.close()
-        raise
-    workers = workers or default_workers(front)
-    if front == "granian":
-        listener.close()  # granian binds its own group of sockets on the same port
-        try:
-            serve_granian(app, host, port, workers, threads or app.config["DLBIO_THREADS"],
-                          access_log, on_ready=lambda: _announce(host, port, front))
-        except OSError as exc:  # the port was taken in between
-            raise unavailable(host, port, exc) from None
-        return
-    options = gunicorn_options(host, port, workers, app.config["DLBIO_QUERY_TIMEOUT"], access_log)
-    options["bind"] = f"fd://{listener.detach()}"
-    options["when_ready"] = lambda arbiter: _gunicorn_ready(arbiter, host, port)
-    options["post_worker_init"] = _leave_interrupt_to_the_master
-    _Gunicorn(app, options).run()
+        server.serve(target_loader=lambda _target: app)
+    except OSError as exc:  # the port was taken in between
+        raise unavailable(host, port, exc) from None
 
 
-def _gunicorn_ready(arbiter: Any, host: str, port: int) -> None:
-    """Announce the URL; make Ctrl-C a graceful stop: workers end their current request."""
-    arbiter.handle_int = arbiter.handle_term
-    _announce(host, port, "gunicorn")
-
-
-def _leave_interrupt_to_the_master(worker: Any) -> None:
-    """Ctrl-C reaches the whole process group: a worker ignores it and stops when the master
-    tells it to, after its current request (no traceback from a request cut short)."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-def _prepared_app(load: Sequence[str], kg_dir: str | None, timeout: float | None,
-                  front: str) -> Flask:
+def _prepared_app(load: Sequence[str], kg_dir: str | None, timeout: float | None) -> Flask:
     """The app, with what its pages need built, ready to be forked."""
-    overrides: dict[str, Any] = {"_FRONT": front}
+    overrides: dict[str, Any] = {}
     if load:
         overrides["DLBIO_LOAD"] = list(load)
     if kg_dir:

@@ -1,9 +1,8 @@
-"""A bounded in-memory result cache (least recently used entries go first).
+"""The result cache: bounded, in memory, per worker (least recently used entries go first).
 
 The KG is immutable between builds, so a response is a pure function of (query, dataset
-parameters, media type, encoding, build version): that tuple is the key. ``FrontCache`` adds a
-fast path in front of Flask: a repeated GET (same query string, Accept and Accept-Encoding) is
-answered with the stored response without entering the framework at all.
+parameters, media type, encoding, build version): that tuple is the key, and the SPARQL
+application (``server.sparql.endpoint``) is its only user.
 
 >>> cache = ResultCache(max_bytes=10, max_entry_bytes=8)
 >>> cache.put(("q",), b"12345678", "text/csv"); cache.get(("q",))
@@ -16,10 +15,8 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Hashable
 from typing import Any
-
-CACHEABLE = "dlbio.cacheable"  # environ flag set by the view for complete 200 results
 
 
 class ResultCache:
@@ -57,43 +54,3 @@ class ResultCache:
 
     def __len__(self) -> int:
         return len(self._entries)
-
-
-class FrontCache:
-    """WSGI middleware: replay complete responses to repeated GETs of ``path`` from the cache."""
-
-    def __init__(self, app: Callable, cache: ResultCache, path: str = "/sparql",
-                 version: Callable[[], str] = lambda: "") -> None:
-        self.app, self.cache, self.path, self.version = app, cache, path, version
-
-    def _key(self, environ: dict[str, Any]) -> tuple | None:
-        if (environ.get("REQUEST_METHOD") != "GET" or environ.get("PATH_INFO") != self.path
-                or "HTTP_IF_NONE_MATCH" in environ or not environ.get("QUERY_STRING")):
-            return None
-        return ("GET", environ["QUERY_STRING"], environ.get("HTTP_ACCEPT"),
-                environ.get("HTTP_ACCEPT_ENCODING"), self.version())  # a new release: new keys
-
-    def __call__(self, environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
-        """Serve from the cache, or call the app and remember what it marked cacheable."""
-        key = self._key(environ)
-        if key is None:
-            return self.app(environ, start_response)
-        hit = self.cache.get(key)
-        if hit is not None:
-            start_response("200 OK", hit[1])
-            return [hit[0]]
-        seen: dict[str, Any] = {}
-
-        def capture(status: str, headers: list, exc_info: Any = None) -> Callable:
-            seen["status"], seen["headers"] = status, headers
-            return start_response(status, headers, exc_info)
-
-        result = self.app(environ, capture)
-        if not environ.get(CACHEABLE) or not seen.get("status", "").startswith("200"):
-            return result
-        try:
-            body = b"".join(result)
-        finally:
-            getattr(result, "close", lambda: None)()
-        self.cache.put(key, body, list(seen["headers"]))
-        return [body]

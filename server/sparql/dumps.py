@@ -3,14 +3,14 @@
 The service description names the real endpoint URL, the result formats, the default dataset and
 the VoID link; it never advertises SPARQL Update.
 
-A full dump (``CONSTRUCT WHERE { ?s ?p ?o }``, optionally inside one ``GRAPH <g>``) is answered
-straight from the store's index: the engine's CONSTRUCT keeps a set of the triples it emitted
-(memory grows with the result), while the store's triples are already unique.
+A full dump (``CONSTRUCT WHERE { ?s ?p ?o }``, optionally inside one ``GRAPH <g>``, recognised by
+``server.sparql.querytext.full_dump_graph``) is answered straight from the store's index: the
+engine's CONSTRUCT keeps a set of the triples it emitted (memory grows with the result), while
+the store's triples are already unique.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 import pyoxigraph as ox
@@ -26,40 +26,6 @@ VERSION = ox.NamedNode("http://purl.org/dc/terms/hasVersion")
 PREFIXES = {"sd": SD, "void": VOID, "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
             "dcterms": "http://purl.org/dc/terms/", "formats": "http://www.w3.org/ns/formats/"}
 MAX_LISTED_GRAPHS = 1000
-_VARS = r"\?(\w+)\s+\?(\w+)\s+\?(\w+)"
-FULL_DUMP = re.compile(
-    r"^\s*(?:(?:PREFIX\s*[\w.\-]*:\s*<[^<>\s]*>|BASE\s*<[^<>\s]*>)\s*)*CONSTRUCT\s*"
-    rf"(?:\{{\s*{_VARS}\s*\.?\s*\}}\s*)?WHERE\s*\{{\s*"
-    rf"(?:GRAPH\s*<(?P<graph>[^<>\s]*)>\s*\{{\s*{_VARS}\s*\.?\s*\}}|{_VARS})\s*\.?\s*\}}\s*$",
-    re.IGNORECASE,
-)
-
-
-def full_dump_graph(query: str) -> ox.NamedNode | ox.DefaultGraph | None:
-    """The graph a query dumps whole, if it is a plain full dump (else None).
-
-    >>> full_dump_graph("CONSTRUCT WHERE { ?s ?p ?o }")
-    <DefaultGraph>
-    >>> full_dump_graph("CONSTRUCT { ?o ?p ?s } WHERE { ?s ?p ?o }") is None
-    True
-    """
-    match = FULL_DUMP.match(query)
-    if match is None:
-        return None
-    template, graph_vars, plain_vars = match.groups()[0:3], match.groups()[4:7], match.groups()[7:]
-    pattern = graph_vars if match.group("graph") is not None else plain_vars
-    if len(set(pattern)) != 3 or (template[0] is not None and template != pattern):
-        return None
-    if match.group("graph") is None:
-        return ox.DefaultGraph()
-    if template[0] is None:  # the short form cannot use GRAPH: let the parser say so
-        return None
-    try:
-        return ox.NamedNode(match.group("graph"))
-    except ValueError:
-        return None
-
-
 def graph_triples(store: ox.Store, graph: ox.NamedNode | ox.DefaultGraph) -> Iterator[ox.Triple]:
     """Every triple of one graph of the store, streamed from its index."""
     for quad in store.quads_for_pattern(None, None, None, graph):

@@ -1,44 +1,43 @@
-"""The SPARQL 1.1 Protocol endpoint (``/sparql``) and the VoID description (``/void``).
+"""The SPARQL 1.1 Protocol endpoint: one framework-free WSGI application for every ``/sparql``
+request, and the VoID description (``/void``, a Flask view).
 
-A query goes: protocol parsing → text checks (nesting, SERVICE allow-list) → content negotiation
-→ ETag / 304 → result cache (``prepare``) → deadline-bound execution → complete or streamed
-response (``produce``). Both steps are framework-free (they read the WSGI environ and the app's
-config), so ``server.sparql.fastpath`` serves the common query with them without entering Flask.
+A query goes: request parsing (werkzeug) → ``protocol.parse`` → text checks (nesting, SERVICE
+allow-list) → content negotiation → ETag / 304 → result cache (``prepare``) → execution within
+the deadline (``server.runtime.deadline``) → complete (cached) or streamed reply (``produce``).
+The same application answers the service description, the HTML page for browsers (rendered by a
+callable the site provides), CORS preflights and every refusal (``server.web.errors``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import logging
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 import pyoxigraph as ox
-from flask import Blueprint, Flask, Response, current_app, request
+from flask import Blueprint, Response, request
+from werkzeug.exceptions import MethodNotAllowed
+from werkzeug.wrappers import Request
 
 from kg.sparql_errors import explain
 from server.graph.store import KG, get_kg
-from server.runtime.execution import (
-    ChunkWriter,
-    Executor,
-    Guard,
-    Outcome,
-    QueryFailed,
-    QueryTimeout,
-)
-from server.runtime.retire import GRANIAN_HANDLE, exit_now, retire
+from server.runtime.deadline import Deadlines, QueryTimeout
+from server.runtime.execution import ChunkWriter, Outcome, QueryFailed
 from server.sparql import dumps, protocol
-from server.sparql.cache import CACHEABLE
-from server.sparql.querytext import QueryRefused, inspect
-from server.web.errors import ApiError, error_reply, raw_error
+from server.sparql.cache import ResultCache
+from server.sparql.querytext import QueryRefused, full_dump_graph, inspect
+from server.web.errors import ApiError, reply_for
 from server.web.httputil import (
-    CORS_LIST,
+    PREFLIGHT_HEADERS,
     VARY,
     Reply,
     gzip_bytes,
     gzip_stream,
     make_etag,
     matches_etag,
+    send,
     to_response,
 )
 from server.web.negotiation import (
@@ -52,11 +51,18 @@ from server.web.negotiation import (
     by_name,
     negotiate,
 )
-from server.web.security import SECURITY_LIST
 
+PATH = "/sparql"
+CLOSE = [("Connection", "close")]  # a retiring worker's answers: the client's next connection
+# then reaches another worker
 bp = Blueprint("sparql", __name__)
-INLINE_MAX_CHARS = 4096  # longer queries run on the helper thread's big stack
-
+#: ``/sparql`` is answered by ``SparqlApp`` (the dispatcher in ``server`` sends it there); this
+#: rule only names it, for ``url_for``, the site's navigation and the OpenAPI check.
+bp.add_url_rule(PATH, "sparql", methods=["GET", "POST"])
+log = logging.getLogger("server")
+#: What renders the HTML page about the endpoint: ``page(environ, **context) -> Reply``.
+Page = Callable[..., Reply]
+WSGIApp = Callable[[dict[str, Any], Callable], Iterable[bytes]]
 
 @dataclass(frozen=True)
 class Choices:
@@ -72,11 +78,11 @@ class Choices:
         return self.results if form in ("SELECT", "ASK") else self.rdf
 
 
-def _format_param() -> str | None:
+def _format_param(req: Request) -> str | None:
     """The ``format=`` parameter (URL or form body), which overrides the Accept header."""
-    name = request.args.get("format")
-    if name is None and request.method == "POST" and request.mimetype == protocol.FORM:
-        name = request.form.get("format")
+    name = req.args.get("format")
+    if name is None and req.method == "POST" and req.mimetype == protocol.FORM:
+        name = req.form.get("format")
     return name
 
 
@@ -133,101 +139,9 @@ def _timeout_message(timeout: float) -> str:
             "stopped; narrow it down or add a LIMIT")
 
 
-def _guard(query: protocol.QueryRequest, environ: dict[str, Any], app: Flask) -> Guard | None:
-    """Run on the request thread when the front lets the watchdog answer for it at the deadline.
-
-    Under gunicorn the watchdog writes the 503 on the request's socket and ends the process;
-    under granian it retires the worker and answers through granian's handle of the request.
-    Long queries always go to a helper thread, whose stack is large enough for any of them.
-    """
-    config = app.config
-    if not config["DLBIO_EXIT_ON_TIMEOUT"] or len(query.query) > INLINE_MAX_CHARS:
-        return None
-    message, accept = _timeout_message(config["DLBIO_QUERY_TIMEOUT"]), environ.get("HTTP_ACCEPT")
-    sock, handle = environ.get("gunicorn.socket"), environ.get(GRANIAN_HANDLE)
-    if sock is not None:
-
-        def expire() -> None:
-            try:
-                sock.sendall(raw_error(503, "Service Unavailable", message, accept))
-            finally:
-                exit_now()
-
-    elif handle is not None:
-        closing = _closing(environ, app)
-
-        def expire() -> None:
-            reply = error_reply(503, message, accept, closing)
-            try:
-                retire("granian")  # drain, then stop accepting, before the 503 leaves
-            finally:
-                handle.response_bytes(503, reply.headers + CORS_LIST + SECURITY_LIST, reply.body)
-
-    else:
-        return None
-    return Guard(app.extensions["dlbio_watchdog"], expire)
-
-
-def _closing(environ: dict[str, Any], app: Flask) -> dict[str, str] | None:
-    """``Connection: close`` for the 503 of a retiring granian worker (HTTP/1.1): the client's
-    next request then opens a connection that another worker accepts."""
-    config = app.config
-    if config["DLBIO_EXIT_ON_TIMEOUT"] and config.get("_FRONT") == "granian" and environ.get(
-            "SERVER_PROTOCOL", "").startswith("HTTP/1"):
-        return {"Connection": "close"}
-    return None
-
-
-def _stop_process(environ: dict[str, Any], app: Flask) -> Callable[[], None] | None:
-    """Leave no runaway query behind: what to run once the 503 is sent (end this worker)."""
-    if app.config["DLBIO_EXIT_ON_TIMEOUT"]:
-        front = app.config.get("_FRONT", "gunicorn")
-        if front == "granian":  # drain and stop accepting before the 503 goes out: the client's
-            retire(front)  # next request then reaches another worker, not this retiring one
-            return None
-        return lambda: retire(front)
-    app.extensions["dlbio_executor"].abandon()
-    return None
-
-
-def _execute(kg: KG, plan: Plan, environ: dict[str, Any], app: Flask) -> Outcome:
-    """Run the query within the deadline; map every engine outcome to a client-facing one."""
-    config, query = app.config, plan.query
-    timeout = config["DLBIO_QUERY_TIMEOUT"]
-    executor: Executor = app.extensions["dlbio_executor"]
-    dump_graph = None if query.has_dataset else dumps.full_dump_graph(query.query)
-    job = _job(kg, query, plan.choices, config["DLBIO_BASE_IRI"], dump_graph)
-    guard = None if dump_graph is not None else _guard(query, environ, app)
-    try:
-        return executor.run(
-            job, timeout, config["DLBIO_STREAM_THRESHOLD"], config["DLBIO_MAX_RESULT_BYTES"],
-            guard,
-        )
-    except QueryTimeout:
-        on_close = _stop_process(environ, app)
-        raise ApiError(503, _timeout_message(timeout), _closing(environ, app),
-                       on_close=on_close) from None
-    except (QueryFailed, ApiError) as exc:
-        raise ApiError(exc.status, exc.message) from None
-    except OSError:
-        raise ApiError(500, "the query could not be evaluated (store or network error)") from None
-    except (RuntimeError, ValueError, TypeError) as exc:
-        raise ApiError(400, f"the query could not be evaluated: {exc}") from None
-
-
-def _guarded(chunks: Iterator[bytes], exit_on_timeout: bool, front: str) -> Iterator[bytes]:
-    """A streamed body; a deadline hit mid-stream aborts the connection (no clean end)."""
-    try:
-        yield from chunks
-    except QueryTimeout:
-        if exit_on_timeout:
-            retire(front)
-        raise
-
-
 def _result(body: bytes | Iterator[bytes], content_type: str, etag: str,
             encoded: bool) -> Reply:
-    """A 200 with the headers in Flask's order (Content-Length only for a complete body)."""
+    """A 200 (Content-Length only for a complete body)."""
     headers = [("Content-Type", content_type)]
     if isinstance(body, bytes):
         headers.append(("Content-Length", str(len(body))))
@@ -254,113 +168,175 @@ def _choices(name: str | None, accept: str | None) -> Choices:
     return Choices(_choose(RESULT_FORMATS, name, accept), _choose(RDF_FORMATS, name, accept))
 
 
-def prepare(query: protocol.QueryRequest, kg: KG, environ: dict[str, Any],
-            app: Flask) -> Plan | Reply:
-    """Everything before execution: text checks, negotiation, ETag (304), the result cache.
-
-    Returns the reply when there is nothing to run, else the plan for ``produce``; raises
-    ``ApiError`` for a refused query (nothing has run yet).
-    """
-    config = app.config
-    try:
-        form = inspect(
-            query.query, config["_ALLOWLIST"], config["DLBIO_BASE_IRI"], config["DLBIO_MAX_NESTING"]
-        ).form
-    except QueryRefused as exc:
-        raise ApiError(exc.status, exc.message) from None
-    accept = environ.get("HTTP_ACCEPT")
-    choices = _choices(query.format, accept)
-    expected = choices.for_form(form)
-    if form is not None and expected is None:
-        raise _not_acceptable("results" if form in ("SELECT", "ASK") else "rdf")
-    gz = accepts_gzip(environ.get("HTTP_ACCEPT_ENCODING"))
-    wanted = expected.media_type if expected else accept
-    key = (query.query, query.default_graphs, query.named_graphs, wanted, gz, kg.version)
-    etag = make_etag(kg.version, key)
-    if environ.get("REQUEST_METHOD") == "GET" and matches_etag(
-            environ.get("HTTP_IF_NONE_MATCH"), etag):
-        return Reply(304, [("ETag", etag), ("Vary", VARY)])
-    cached = app.extensions["dlbio_cache"].get(key)
-    if cached is not None:
-        body, (content_type, encoded) = cached
-        environ[CACHEABLE] = True
-        return _result(body, content_type, etag, encoded)
-    return Plan(query, choices, key, etag, gz)
-
-
-def produce(plan: Plan, kg: KG, environ: dict[str, Any], app: Flask) -> Reply:
-    """Run a planned query and build its reply: complete (and cached) or streamed.
-
-    Every failure is an ``ApiError`` (a timeout's carries ``on_close``); this is the only place
-    queries are executed, for the Flask view and the fast path alike.
-    """
-    config = app.config
-    outcome = _execute(kg, plan, environ, app)
-    content_type = _content_type(outcome.meta)
-    if outcome.rest is None:
-        encoded = plan.gzip and len(outcome.body) >= config["DLBIO_GZIP_MIN_BYTES"]
-        body = gzip_bytes(outcome.body) if encoded else outcome.body
-        app.extensions["dlbio_cache"].put(plan.key, body, (content_type, encoded))
-        environ[CACHEABLE] = True
-        return _result(body, content_type, plan.etag, encoded)
-    stream = _guarded(_chain(outcome.body, outcome.rest), config["DLBIO_EXIT_ON_TIMEOUT"],
-                      config.get("_FRONT", "gunicorn"))
-    return _result(gzip_stream(stream) if plan.gzip else stream, content_type, plan.etag,
-                   plan.gzip)
-
-
 def _chain(first: bytes, rest: Iterator[bytes]) -> Iterator[bytes]:
     yield first
     yield from rest
 
 
-def _describe(triples_for: Any, page: Callable[[], Response] | None = None) -> Response:
-    """Serve a small RDF document about the endpoint in the negotiated syntax.
+def describe(body_for: Callable[[Choice], bytes], name: str | None, accept: str | None,
+             page: Callable[[], Reply] | None = None) -> Reply:
+    """A small RDF document in the negotiated syntax (``format=`` name, else Accept).
 
     With ``page``, a client preferring HTML (a browser) gets that page instead; RDF stays first,
     so ``*/*`` and no ``Accept`` still get the RDF.
     """
     formats = (*DESCRIPTION_FORMATS, HTML) if page else DESCRIPTION_FORMATS
-    choice = _choose(formats, _format_param(), request.headers.get("Accept"))
+    choice = _choose(formats, name, accept)
     if choice is None:
         offered = ", ".join(f.media_type for f in formats)
         raise ApiError(406, f"no acceptable format: this document is available as {offered}")
     if choice.format is HTML and page is not None:
-        response = page()
-        response.headers["Vary"] = VARY
-        return response
-    body = triples_for(choice)
-    response = Response(body, 200, content_type=_content_type(choice))
-    response.headers["Vary"] = VARY
-    return response
+        reply = page()
+    else:
+        body = body_for(choice)
+        reply = Reply(200, [("Content-Type", _content_type(choice)),
+                            ("Content-Length", str(len(body)))], body)
+    reply.headers = [(n, v) for n, v in reply.headers if n.lower() != "vary"] + [("Vary", VARY)]
+    return reply
 
 
-@bp.route("/sparql", methods=["GET", "POST"])
-def sparql() -> Response:
-    """The SPARQL 1.1 Protocol: queries, or the service description when there is none."""
-    config = current_app.config
-    query = protocol.parse(request, config["DLBIO_MAX_QUERY_LENGTH"])
-    kg = get_kg()
-    if query is not None:
-        ready = prepare(query, kg, request.environ, current_app)  # type: ignore[arg-type]
-        if isinstance(ready, Plan):
-            ready = produce(ready, kg, request.environ, current_app)  # type: ignore[arg-type]
-        return to_response(ready)
-    void_url = request.host_url + "void"
-    federation = bool(config["_ALLOWLIST"])
-    triples = dumps.service_description(kg, request.base_url, void_url, federation)
-    return _describe(lambda choice: dumps.serialize(triples, choice.format), _endpoint_page)
+class SparqlApp:
+    """The WSGI application answering every ``/sparql`` request.
+
+    ``kg`` gives the KG a new request pins (the version barrier, ``server.graph.store``),
+    ``page`` renders the HTML page about the endpoint, ``deadlines`` runs the queries.
+    """
+
+    def __init__(self, config: Mapping[str, Any], kg: Callable[[], KG], page: Page,
+                 deadlines: Deadlines, cache: ResultCache) -> None:
+        self.config, self.kg, self.page = config, kg, page
+        self.deadlines, self.cache = deadlines, cache
+        self.allowlist = {host.lower() for host in config["DLBIO_SERVICE_ALLOWLIST"]}
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
+        """Answer one request; every failure is rendered by ``server.web.errors``."""
+        method = environ.get("REQUEST_METHOD", "GET")
+        try:
+            reply = self._answer(environ, method)
+        except Exception as error:
+            reply = reply_for(error, environ.get("HTTP_ACCEPT"),
+                              self.config["DLBIO_MAX_BODY_BYTES"])
+            if isinstance(error, _Timeout):  # the worker retires once its 503 is sent
+                reply.on_close = error.after
+                if self.deadlines.end_worker:
+                    return send(reply, start_response, method, CLOSE)
+        return send(reply, start_response, method, CLOSE if self.deadlines.closing else None)
+
+    def _answer(self, environ: dict[str, Any], method: str) -> Reply:
+        if method == "OPTIONS":
+            return _preflight(environ)
+        if method not in ("GET", "HEAD", "POST"):
+            raise MethodNotAllowed
+        req = Request(environ)
+        req.max_content_length = req.max_form_memory_size = self.config["DLBIO_MAX_BODY_BYTES"]
+        query = protocol.parse(req, self.config["DLBIO_MAX_QUERY_LENGTH"])
+        kg = self.kg()
+        if query is None:
+            return self._description(req, kg)
+        ready = self.prepare(query, kg, environ)
+        return self.produce(ready, kg) if isinstance(ready, Plan) else ready
+
+    def _description(self, req: Request, kg: KG) -> Reply:
+        """The service description, or the page about the endpoint for a browser."""
+        federation = bool(self.allowlist)
+        triples = dumps.service_description(kg, req.base_url, req.host_url + "void", federation)
+        config = self.config
+
+        def page() -> Reply:
+            return self.page(req.environ, endpoint=req.base_url, results=RESULT_FORMATS,
+                             graphs=RDF_FORMATS, descriptions=DESCRIPTION_FORMATS,
+                             timeout=config["DLBIO_QUERY_TIMEOUT"],
+                             max_length=config["DLBIO_MAX_QUERY_LENGTH"])
+
+        return describe(lambda choice: dumps.serialize(triples, choice.format),
+                        _format_param(req), req.headers.get("Accept"), page)
+
+    def prepare(self, query: protocol.QueryRequest, kg: KG,
+                environ: dict[str, Any]) -> Plan | Reply:
+        """Everything before execution: text checks, negotiation, ETag (304), the result cache.
+
+        Returns the reply when there is nothing to run, else the plan for ``produce``; raises
+        ``ApiError`` for a refused query (nothing has run yet).
+        """
+        config = self.config
+        try:
+            form = inspect(query.query, self.allowlist, config["DLBIO_BASE_IRI"],
+                           config["DLBIO_MAX_NESTING"]).form
+        except QueryRefused as exc:
+            raise ApiError(exc.status, exc.message) from None
+        accept = environ.get("HTTP_ACCEPT")
+        choices = _choices(query.format, accept)
+        expected = choices.for_form(form)
+        if form is not None and expected is None:
+            raise _not_acceptable("results" if form in ("SELECT", "ASK") else "rdf")
+        gz = accepts_gzip(environ.get("HTTP_ACCEPT_ENCODING"))
+        wanted = expected.media_type if expected else accept
+        key = (query.query, query.default_graphs, query.named_graphs, wanted, gz, kg.version)
+        etag = make_etag(kg.version, key)
+        if environ.get("REQUEST_METHOD") in ("GET", "HEAD") and matches_etag(
+                environ.get("HTTP_IF_NONE_MATCH"), etag):
+            return Reply(304, [("ETag", etag), ("Vary", VARY)])
+        cached = self.cache.get(key)
+        if cached is not None:
+            body, (content_type, encoded) = cached
+            return _result(body, content_type, etag, encoded)
+        return Plan(query, choices, key, etag, gz)
+
+    def produce(self, plan: Plan, kg: KG) -> Reply:
+        """Run a planned query and build its reply: complete (and cached) or streamed."""
+        config = self.config
+        outcome = self._execute(kg, plan)
+        content_type = _content_type(outcome.meta)
+        if outcome.rest is None:
+            encoded = plan.gzip and len(outcome.body) >= config["DLBIO_GZIP_MIN_BYTES"]
+            body = gzip_bytes(outcome.body) if encoded else outcome.body
+            self.cache.put(plan.key, body, (content_type, encoded))
+            return _result(body, content_type, plan.etag, encoded)
+        stream = self._guarded(_chain(outcome.body, outcome.rest))
+        return _result(gzip_stream(stream) if plan.gzip else stream, content_type, plan.etag,
+                       plan.gzip)
+
+    def _execute(self, kg: KG, plan: Plan) -> Outcome:
+        """Run the query within the deadline; map every engine outcome to a client-facing one."""
+        config, query = self.config, plan.query
+        timeout = config["DLBIO_QUERY_TIMEOUT"]
+        dump_graph = None if query.has_dataset else full_dump_graph(query.query)
+        job = _job(kg, query, plan.choices, config["DLBIO_BASE_IRI"], dump_graph)
+        try:
+            return self.deadlines.run(job, timeout, config["DLBIO_STREAM_THRESHOLD"],
+                                      config["DLBIO_MAX_RESULT_BYTES"])
+        except QueryTimeout:
+            raise _Timeout(_timeout_message(timeout), self.deadlines.after_timeout) from None
+        except (QueryFailed, ApiError) as exc:
+            raise ApiError(exc.status, exc.message) from None
+        except OSError:
+            raise ApiError(500, "the query could not be evaluated (store or network error)") from None
+        except (RuntimeError, ValueError, TypeError) as exc:
+            raise ApiError(400, f"the query could not be evaluated: {exc}") from None
+
+    def _guarded(self, chunks: Iterator[bytes]) -> Iterator[bytes]:
+        """A streamed body; a deadline hit mid-stream aborts the connection (no clean end)."""
+        try:
+            yield from chunks
+        except QueryTimeout:
+            self.deadlines.after_timeout()
+            raise
 
 
-def _endpoint_page() -> Response:
-    """The endpoint explained to a person who followed a link to it."""
-    from server.site.pages import render  # the site's page frame; the protocol does not need it
+class _Timeout(ApiError):
+    """The deadline passed: 503, then ``after`` runs once the answer is sent."""
 
-    config = current_app.config
-    return render("sparql.html", endpoint=request.base_url, results=RESULT_FORMATS,
-                  graphs=RDF_FORMATS, descriptions=DESCRIPTION_FORMATS,
-                  timeout=config["DLBIO_QUERY_TIMEOUT"],
-                  max_length=config["DLBIO_MAX_QUERY_LENGTH"])
+    def __init__(self, message: str, after: Callable[[], None]) -> None:
+        super().__init__(503, message)
+        self.after = after
+
+
+def _preflight(environ: dict[str, Any]) -> Reply:
+    """The answer to a CORS preflight (``OPTIONS``)."""
+    asked = environ.get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS")
+    return Reply(200, [("Allow", "GET, HEAD, OPTIONS, POST"), ("Content-Length", "0"),
+                       *PREFLIGHT_HEADERS.items(),
+                       ("Access-Control-Allow-Headers", asked or "Accept, Content-Type")])
 
 
 @bp.route("/void", methods=["GET"])
@@ -376,4 +352,4 @@ def void() -> Response:
         triples = dumps.minimal_void(kg, request.base_url, request.host_url + "sparql")
         return dumps.serialize(triples, choice.format)
 
-    return _describe(body)
+    return to_response(describe(body, _format_param(request), request.headers.get("Accept")))

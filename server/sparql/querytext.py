@@ -1,4 +1,5 @@
-"""Checks on the raw query text, made before the query reaches the engine.
+"""The one scanner of raw SPARQL text: checks made before the query reaches the engine (SERVICE
+allow-list, nesting, query form) and the recognition of a plain full dump (``full_dump_graph``).
 
 pyoxigraph executes ``SERVICE`` with real HTTP requests and crashes on absurdly deep nesting, so
 both are refused here. The scan is deliberately conservative: oxigraph's parser accepts
@@ -15,6 +16,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
+
+import pyoxigraph as ox
 
 from kg.sparql_errors import IRIREF, LEXEMES, UCHAR
 
@@ -232,3 +235,37 @@ def _form(code: str) -> str | None:
         if match.lastgroup == "form":
             return match.group("form").upper()
     return None
+
+
+_VARS = r"\?(\w+)\s+\?(\w+)\s+\?(\w+)"
+FULL_DUMP = re.compile(
+    r"^\s*(?:(?:PREFIX\s*[\w.\-]*:\s*<[^<>\s]*>|BASE\s*<[^<>\s]*>)\s*)*CONSTRUCT\s*"
+    rf"(?:\{{\s*{_VARS}\s*\.?\s*\}}\s*)?WHERE\s*\{{\s*"
+    rf"(?:GRAPH\s*<(?P<graph>[^<>\s]*)>\s*\{{\s*{_VARS}\s*\.?\s*\}}|{_VARS})\s*\.?\s*\}}\s*$",
+    re.IGNORECASE,
+)
+
+
+def full_dump_graph(query: str) -> ox.NamedNode | ox.DefaultGraph | None:
+    """The graph a query dumps whole, if it is a plain full dump (else None).
+
+    >>> full_dump_graph("CONSTRUCT WHERE { ?s ?p ?o }")
+    <DefaultGraph>
+    >>> full_dump_graph("CONSTRUCT { ?o ?p ?s } WHERE { ?s ?p ?o }") is None
+    True
+    """
+    match = FULL_DUMP.match(query)
+    if match is None:
+        return None
+    template, graph_vars, plain_vars = match.groups()[0:3], match.groups()[4:7], match.groups()[7:]
+    pattern = graph_vars if match.group("graph") is not None else plain_vars
+    if len(set(pattern)) != 3 or (template[0] is not None and template != pattern):
+        return None
+    if match.group("graph") is None:
+        return ox.DefaultGraph()
+    if template[0] is None:  # the short form cannot use GRAPH: let the parser say so
+        return None
+    try:
+        return ox.NamedNode(match.group("graph"))
+    except ValueError:
+        return None

@@ -4,7 +4,7 @@ One ``after_request`` hook for the whole app: complete bodies of at least ``DLBI
 are compressed at once, streamed bodies (files) chunk by chunk. A gzipped answer has its own ETag
 (``"…-gzip"``), so a revalidation with it answers 304; a ``Range`` request gets the identity bytes
 its offsets refer to. Answers that choose their encoding themselves keep it: ``/sparql`` (its results
-are gzipped by ``server.sparql.endpoint`` and ``server.sparql.fastpath`` alike, byte for byte) and the dumps (which
+are gzipped by ``server.sparql.endpoint``, which Flask never sees) and the dumps (which
 send their precomputed ``.gz``). Every compressible answer says ``Vary: Accept-Encoding``.
 """
 
@@ -21,8 +21,6 @@ TEXT_TYPES = frozenset({
     "application/n-quads", "application/trig", "application/sparql-query", "image/svg+xml",
 })
 SKIP_STATUSES = frozenset({204, 206, 304})
-#: Endpoints that choose their encoding themselves, identically on ``server.sparql.fastpath``'s path.
-SELF_ENCODED = frozenset({"sparql.sparql"})
 
 
 def is_text(mimetype: str) -> bool:
@@ -77,7 +75,6 @@ def _not_modified(response: Response, etag: str) -> Response:
 def compress(response: Response) -> Response:
     """The ``after_request`` hook: gzip a text answer the client accepts gzipped."""
     if (response.status_code in SKIP_STATUSES or response.status_code < 200
-            or request.endpoint in SELF_ENCODED
             or "Content-Encoding" in response.headers or not is_text(response.mimetype or "")):
         return response
     add_vary(response, "Accept-Encoding")

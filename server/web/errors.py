@@ -1,38 +1,35 @@
 """Every error becomes a short JSON or plain-text message: never a traceback or a file path.
 
-Statuses are mapped in one place: ``ApiError`` carries its own, werkzeug's HTTP errors keep theirs
-(with our wording for the common ones), anything else is a 500 with a generic message.
+The one renderer of error responses, for the SPARQL application and Flask's handlers alike:
+``ApiError`` carries its own status, werkzeug's HTTP errors keep theirs (with our wording for the
+common ones), anything else is a 500 with a generic message.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+import logging
 
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
 from server.web.httputil import Reply, to_response
-from server.web.security import SECURITY_LIST
 
 MESSAGES = {
     404: "not found: the SPARQL endpoint is at /sparql",
     405: "method not allowed: use GET or POST",
     413: "request body too large",
 }
+ALLOWED_METHODS = "GET, POST, OPTIONS"
+log = logging.getLogger("server")
 
 
 class ApiError(Exception):
-    """An error answered to the client with ``status`` and a human-readable ``message``.
+    """An error answered to the client with ``status`` and a human-readable ``message``."""
 
-    ``on_close`` runs once the error response has been sent (e.g. to end the worker).
-    """
-
-    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None,
-                 on_close: Callable[[], None] | None = None) -> None:
+    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
         super().__init__(message)
         self.status, self.message, self.headers = status, message, headers or {}
-        self.on_close = on_close
 
 
 def wants_json(accept: str | None) -> bool:
@@ -50,22 +47,25 @@ def error_body(status: int, message: str, accept: str | None) -> tuple[bytes, st
 
 
 def error_reply(status: int, message: str, accept: str | None,
-                headers: dict[str, str] | None = None,
-                on_close: Callable[[], None] | None = None) -> Reply:
+                headers: dict[str, str] | None = None) -> Reply:
     """The complete error response (without the CORS headers every response gets)."""
     body, content_type = error_body(status, message, accept)
     head = [("Content-Type", content_type), ("Content-Length", str(len(body)))]
-    return Reply(status, head + list((headers or {}).items()), body, on_close)
+    return Reply(status, head + list((headers or {}).items()), body)
 
 
-def api_error_reply(error: ApiError, accept: str | None) -> Reply:
-    """The response to an ``ApiError``."""
-    return error_reply(error.status, error.message, accept, error.headers, error.on_close)
-
-
-def unexpected_reply(app: Flask, accept: str | None) -> Reply:
-    """Log the exception being handled and answer a generic 500 (never a traceback)."""
-    app.logger.exception("unhandled error")
+def reply_for(error: Exception, accept: str | None, body_limit: int | None = None) -> Reply:
+    """The response to any exception: ``ApiError``, werkzeug's HTTP errors, or a logged 500."""
+    if isinstance(error, ApiError):
+        return error_reply(error.status, error.message, accept, error.headers)
+    if isinstance(error, HTTPException):
+        status = error.code or 500
+        message = MESSAGES.get(status) or (error.description or error.name)
+        if status == 413:
+            message = f"request body too large: the limit is {body_limit} bytes"
+        headers = {"Allow": ALLOWED_METHODS} if status == 405 else None
+        return error_reply(status, message, accept, headers)
+    log.error("unhandled error", exc_info=error)
     return error_reply(500, "internal server error", accept)
 
 
@@ -74,39 +74,10 @@ def error_response(status: int, message: str, headers: dict[str, str] | None = N
     return to_response(error_reply(status, message, request.headers.get("Accept"), headers))
 
 
-def raw_error(status: int, reason: str, message: str, accept: str | None) -> bytes:
-    """A complete HTTP/1.1 error response as bytes, for writing straight to a socket.
-
-    Used when the request thread cannot answer (it is stuck in the engine past the deadline).
-    """
-    data, content_type = error_body(status, message, accept)
-    head = (
-        f"HTTP/1.1 {status} {reason}\r\nContent-Type: {content_type}\r\n"
-        f"Content-Length: {len(data)}\r\nConnection: close\r\n"
-        "Access-Control-Allow-Origin: *\r\n"
-        + "".join(f"{name}: {value}\r\n" for name, value in SECURITY_LIST)
-        + "\r\n"
-    )
-    return head.encode("ascii") + data
-
-
 def register(app: Flask) -> None:
-    """Install the error handlers on ``app``."""
-
-    @app.errorhandler(ApiError)
-    def _api_error(error: ApiError) -> Response:
-        return to_response(api_error_reply(error, request.headers.get("Accept")))
-
-    @app.errorhandler(HTTPException)
-    def _http_error(error: HTTPException) -> Response:
-        status = error.code or 500
-        message = MESSAGES.get(status) or (error.description or error.name)
-        if status == 413:
-            limit = app.config.get("MAX_CONTENT_LENGTH")
-            message = f"request body too large: the limit is {limit} bytes"
-        headers = {"Allow": "GET, POST, OPTIONS"} if status == 405 else None
-        return error_response(status, message, headers)
+    """Install the error handlers on ``app`` (all through ``reply_for``)."""
 
     @app.errorhandler(Exception)
-    def _unexpected(error: Exception) -> Response:
-        return to_response(unexpected_reply(app, request.headers.get("Accept")))
+    def _error(error: Exception) -> Response:
+        accept = request.headers.get("Accept")
+        return to_response(reply_for(error, accept, app.config.get("MAX_CONTENT_LENGTH")))

@@ -10,8 +10,11 @@ import hashlib
 import zlib
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
-from flask import Flask, Response, request
+from flask import Response, request
+from werkzeug.http import HTTP_STATUS_CODES
 
 VARY = "Accept, Accept-Encoding"
 CORS_HEADERS = {
@@ -57,11 +60,9 @@ def gzip_stream(chunks: Iterator[bytes]) -> Iterator[bytes]:
 
 @dataclass
 class Reply:
-    """A response built without the framework (served by Flask or by ``server.sparql.fastpath``).
-
-    ``headers`` lists the headers in the order Flask emits them (``Content-Length`` right after
-    ``Content-Type`` for a complete body); CORS headers are added by whoever sends the reply.
-    ``on_close`` runs once the response has been sent.
+    """A response built without the framework (sent by ``send`` or turned into a Flask
+    response by ``to_response``). CORS headers are added by whoever sends it; ``on_close`` runs
+    once the response has been sent.
     """
 
     status: int
@@ -79,6 +80,40 @@ def to_response(reply: Reply) -> Response:
     return response
 
 
+@lru_cache(maxsize=64)
+def status_line(status: int) -> str:
+    """The WSGI status line werkzeug writes (``200 OK``, ``503 SERVICE UNAVAILABLE``)."""
+    return f"{status} {HTTP_STATUS_CODES.get(status, 'unknown').upper()}"
+
+
+class _Closing:
+    """A response body that runs ``on_close`` after the server closes it."""
+
+    def __init__(self, body: Iterable[bytes], on_close: Callable[[], None]) -> None:
+        self.body, self.on_close = body, on_close
+
+    def __iter__(self) -> Iterator[bytes]:
+        return iter(self.body)
+
+    def close(self) -> None:
+        """Close the body, then run the action."""
+        try:
+            getattr(self.body, "close", lambda: None)()
+        finally:
+            self.on_close()
+
+
+def send(reply: Reply, start_response: Callable[..., Any], method: str = "GET",
+         extra: list[tuple[str, str]] | None = None) -> Iterable[bytes]:
+    """Start ``reply`` as a WSGI response with the CORS headers (and ``extra``); no body for
+    HEAD or 304."""
+    start_response(status_line(reply.status), reply.headers + CORS_LIST + (extra or []))
+    body = reply.body
+    if isinstance(body, bytes):
+        body = [body] if reply.status != 304 and method != "HEAD" else []
+    return body if reply.on_close is None else _Closing(body, reply.on_close)
+
+
 def add_cors(response: Response) -> Response:
     """``Access-Control-Allow-Origin: *`` everywhere; full answers to preflight requests."""
     response.headers.update(CORS_HEADERS)
@@ -87,11 +122,3 @@ def add_cors(response: Response) -> Response:
         asked = request.headers.get("Access-Control-Request-Headers")
         response.headers["Access-Control-Allow-Headers"] = asked or "Accept, Content-Type"
     return response
-
-
-def register(app: Flask) -> None:
-    """Install the CORS hook on ``app`` and the security headers around all of it."""
-    from server.web.security import SecureHeaders
-
-    app.after_request(add_cors)
-    app.wsgi_app = SecureHeaders(app.wsgi_app)  # type: ignore[method-assign]

@@ -1,8 +1,11 @@
-"""Fixtures for the endpoint tests: fixture data, loopback listeners and a real server.
+"""Fixtures for the endpoint tests: fixture data, loopback listeners, the app in process and a
+real server.
 
-The session server is started through ``server.runtime.serve.run`` (the function ``dlbio serve`` calls)
-on a free 127.0.0.1 port, with a 2 s query deadline so the runaway-query test stays short. It is
-parametrized by front: every live test runs against gunicorn (the default) and granian.
+Protocol tests call the composed WSGI app in process (``endpoint``, ``server``: URLs answered by
+``inprocess``). What needs a process (deadlines on the real front, streaming memory, clients over
+HTTP) uses the session server (``running_server``, ``live_endpoint``), started through
+``server.runtime.serve.run`` (what ``dlbio serve`` calls) on a free 127.0.0.1 port with a 2 s
+query deadline, so runaway queries end quickly.
 """
 
 from __future__ import annotations
@@ -14,15 +17,15 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import inprocess
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from liveserver import ServerProcess, server_process
 
 from server import create_app
-from server.runtime.serve import FRONTS
 
-#: The session server's handle (base URL and gunicorn master pid), as the tests name it.
+#: The session server's handle (base URL and master pid), as the tests name it.
 RunningServer = ServerProcess
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -115,35 +118,49 @@ def synthetic_nq(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture(scope="session", params=FRONTS)
-def running_server(
-    request: pytest.FixtureRequest, synthetic_nq: Path, remote_sparql: int,
-    tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[ServerProcess]:
-    """A real server (3 workers, each front in turn) serving the fixtures."""
-    env = {
-        "DLBIO_FRONT": request.param,
+def _settings(remote_sparql: int) -> dict[str, str]:
+    """The settings of both the in-process app and the session server."""
+    return {
         "DLBIO_SERVICE_ALLOWLIST": f"localhost:{remote_sparql}",
         "DLBIO_MAX_QUERY_LENGTH": "20000",
         "DLBIO_MAX_BODY_BYTES": "50000",
     }
+
+
+@pytest.fixture(scope="session")
+def server(synthetic_nq: Path, remote_sparql: int) -> str:
+    """Base URL of the composed app (site and SPARQL) over the fixtures, answered in process."""
+    app = create_app({
+        **_settings(remote_sparql), "DLBIO_QUERY_TIMEOUT": QUERY_TIMEOUT,
+        "DLBIO_LOAD": [str(FIXTURES / "protocol.trig"), str(synthetic_nq)],
+        "DLBIO_EXIT_ON_TIMEOUT": False, "TESTING": True,
+    })
+    return inprocess.mount("dlbio.test", app)
+
+
+@pytest.fixture(scope="session")
+def endpoint(server: str) -> str:
+    """The SPARQL endpoint URL of the in-process app."""
+    return f"{server}/sparql"
+
+
+@pytest.fixture(scope="session")
+def running_server(
+    synthetic_nq: Path, remote_sparql: int, tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[ServerProcess]:
+    """A real server (``dlbio serve``'s code path, 2 workers) serving the fixtures."""
     load = [str(FIXTURES / "protocol.trig"), str(synthetic_nq)]
     with server_process(
-        tmp_path_factory.mktemp("server"), load=load, workers=3, timeout=2, env=env
+        tmp_path_factory.mktemp("server"), load=load, workers=2, timeout=QUERY_TIMEOUT,
+        env=_settings(remote_sparql),
     ) as running:
         yield running
 
 
 @pytest.fixture(scope="session")
-def server(running_server: ServerProcess) -> str:
-    """Base URL of the session server."""
-    return running_server.base
-
-
-@pytest.fixture(scope="session")
-def endpoint(server: str) -> str:
+def live_endpoint(running_server: ServerProcess) -> str:
     """The SPARQL endpoint URL of the session server."""
-    return f"{server}/sparql"
+    return f"{running_server.base}/sparql"
 
 
 @pytest.fixture
@@ -162,3 +179,18 @@ def app() -> Flask:
 def client(app: Flask) -> FlaskClient:
     """A Flask test client for ``app``."""
     return app.test_client()
+
+
+#: Fixtures that start a process; tests using none of them (and not in ``PROCESS_MODULES``) are
+#: in-process and marked ``quick`` (``pytest -m quick``).
+LIVE_FIXTURES = frozenset({"running_server", "live_endpoint"})
+PROCESS_MODULES = frozenset({"test_startup.py"})  # runs ``dlbio serve`` itself
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark this folder's in-process tests ``quick``."""
+    here = Path(__file__).parent
+    for item in items:
+        if (item.path.parent == here and item.path.name not in PROCESS_MODULES
+                and not LIVE_FIXTURES & set(getattr(item, "fixturenames", ()))):
+            item.add_marker(pytest.mark.quick)

@@ -26,28 +26,28 @@ def wrapper(endpoint: str, query: str, fmt: str, method: str = "GET") -> SPARQLW
 
 
 @pytest.mark.parametrize("method", ["GET", "POST"])
-def test_sparqlwrapper_select_json(endpoint: str, method: str) -> None:
-    result = wrapper(endpoint, METHODS, JSON, method).queryAndConvert()
+def test_sparqlwrapper_select_json(live_endpoint: str, method: str) -> None:
+    result = wrapper(live_endpoint, METHODS, JSON, method).queryAndConvert()
     assert {b["m"]["value"] for b in result["results"]["bindings"]} == EXPECTED_METHODS
 
 
-def test_sparqlwrapper_select_xml(endpoint: str) -> None:
-    document = wrapper(endpoint, METHODS, XML).queryAndConvert()
+def test_sparqlwrapper_select_xml(live_endpoint: str) -> None:
+    document = wrapper(live_endpoint, METHODS, XML).queryAndConvert()
     uris = {node.firstChild.data for node in document.getElementsByTagName("uri")}
     assert uris == EXPECTED_METHODS
 
 
 @pytest.mark.parametrize(("fmt", "delimiter"), [(CSV, ","), (TSV, "\t")])
-def test_sparqlwrapper_select_csv_tsv(endpoint: str, fmt: str, delimiter: str) -> None:
-    text = wrapper(endpoint, METHODS, fmt).queryAndConvert().decode("utf-8")
+def test_sparqlwrapper_select_csv_tsv(live_endpoint: str, fmt: str, delimiter: str) -> None:
+    text = wrapper(live_endpoint, METHODS, fmt).queryAndConvert().decode("utf-8")
     rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
     assert rows[0] == (["m", "year"] if fmt == CSV else ["?m", "?year"])
     assert len(rows) == 4
 
 
 @pytest.mark.parametrize("fmt", [JSON, XML])
-def test_sparqlwrapper_ask(endpoint: str, fmt: str) -> None:
-    result = wrapper(endpoint, f"ASK {{ <{EX}unet> ?p ?o }}", fmt).query()
+def test_sparqlwrapper_ask(live_endpoint: str, fmt: str) -> None:
+    result = wrapper(live_endpoint, f"ASK {{ <{EX}unet> ?p ?o }}", fmt).query()
     assert result.response.headers["Content-Type"].startswith("application/sparql-results+")
     converted = result.convert()
     if fmt == JSON:
@@ -57,20 +57,20 @@ def test_sparqlwrapper_ask(endpoint: str, fmt: str) -> None:
 
 
 @pytest.mark.parametrize("fmt", [TURTLE, N3, RDFXML, JSONLD])
-def test_sparqlwrapper_construct(endpoint: str, fmt: str) -> None:
-    result = wrapper(endpoint, DESCRIBE_2015, fmt).queryAndConvert()
+def test_sparqlwrapper_construct(live_endpoint: str, fmt: str) -> None:
+    result = wrapper(live_endpoint, DESCRIBE_2015, fmt).queryAndConvert()
     graph = result if isinstance(result, Graph) else Graph().parse(data=result, format="turtle")
     year = URIRef(f"{EX}year")
     assert set(graph.subjects(year, None)) == {URIRef(f"{EX}deepbind"), URIRef(f"{EX}unet")}
 
 
-def test_sparqlwrapper_describe(endpoint: str) -> None:
-    graph = wrapper(endpoint, f"DESCRIBE <{EX}alphafold>", RDFXML).queryAndConvert()
+def test_sparqlwrapper_describe(live_endpoint: str) -> None:
+    graph = wrapper(live_endpoint, f"DESCRIBE <{EX}alphafold>", RDFXML).queryAndConvert()
     assert (URIRef(f"{EX}alphafold"), URIRef(f"{EX}year"), Literal(2021)) in graph
 
 
-def test_rdflib_sparqlstore_select_and_construct(endpoint: str) -> None:
-    graph = Graph(store=SPARQLStore(endpoint))
+def test_rdflib_sparqlstore_select_and_construct(live_endpoint: str) -> None:
+    graph = Graph(store=SPARQLStore(live_endpoint))
     rows = list(graph.query(METHODS))
     assert {str(row[0]) for row in rows} == EXPECTED_METHODS
     assert {int(row[1]) for row in rows} == {2015, 2021}
@@ -78,8 +78,8 @@ def test_rdflib_sparqlstore_select_and_construct(endpoint: str) -> None:
     assert len(constructed) == 2
 
 
-def test_rdflib_sparqlstore_triples_and_ask(endpoint: str) -> None:
-    graph = Graph(store=SPARQLStore(endpoint))
+def test_rdflib_sparqlstore_triples_and_ask(live_endpoint: str) -> None:
+    graph = Graph(store=SPARQLStore(live_endpoint))
     label = URIRef("http://www.w3.org/2000/01/rdf-schema#label")
     assert (URIRef(f"{EX}deepbind"), label, Literal("DeepBind")) in graph
     assert graph.query(f"ASK {{ <{EX}nothing> ?p ?o }}").askAnswer is False

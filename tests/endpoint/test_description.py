@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import inprocess as http
 import pyoxigraph as ox
 import pytest
-import requests
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 VOID = "http://rdfs.org/ns/void#"
@@ -18,7 +18,7 @@ SYNTAXES = {
 
 def description(endpoint: str, accept: str = "text/turtle") -> ox.Store:
     """Fetch the service description and load it into a store."""
-    response = requests.get(endpoint, headers={"Accept": accept})
+    response = http.get(endpoint, headers={"Accept": accept})
     assert response.status_code == 200
     assert response.headers["Content-Type"].split(";")[0] == accept
     store = ox.Store()
@@ -72,13 +72,13 @@ def test_service_description_advertises_federation_only_when_allowed(endpoint: s
 
 
 def test_service_description_with_unmet_accept_is_406(endpoint: str) -> None:
-    response = requests.get(endpoint, headers={"Accept": "application/sparql-results+json"})
+    response = http.get(endpoint, headers={"Accept": "application/sparql-results+json"})
     assert response.status_code == 406
 
 
 def test_browser_accept_gets_a_page_about_the_endpoint(endpoint: str) -> None:
     accept = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
-    response = requests.get(endpoint, headers={"Accept": accept})
+    response = http.get(endpoint, headers={"Accept": accept})
     assert response.headers["Content-Type"] == "text/html; charset=utf-8"
     assert "Accept" in response.headers["Vary"]
     assert "<h1>SPARQL endpoint</h1>" in response.text
@@ -88,12 +88,12 @@ def test_browser_accept_gets_a_page_about_the_endpoint(endpoint: str) -> None:
 @pytest.mark.parametrize("accept", [None, "*/*", "text/turtle, */*;q=0.1",
                                     "application/rdf+xml, text/html;q=0.5"])
 def test_rdf_clients_still_get_the_service_description(endpoint: str, accept: str | None) -> None:
-    response = requests.get(endpoint, headers={"Accept": accept} if accept else {})
+    response = http.get(endpoint, headers={"Accept": accept} if accept else {})
     assert response.headers["Content-Type"].split(";")[0] in ("text/turtle", "application/rdf+xml")
 
 
 def test_void_for_loaded_files_counts_the_default_graph(server: str) -> None:
-    response = requests.get(f"{server}/void", headers={"Accept": "application/n-triples"})
+    response = http.get(f"{server}/void", headers={"Accept": "application/n-triples"})
     assert response.headers["Content-Type"] == "application/n-triples"
     store = ox.Store()
     store.load(response.content, format=ox.RdfFormat.N_TRIPLES)

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import random
 
+import inprocess as http
 import pytest
-import requests
 
 from server.sparql.querytext import QueryRefused, _blanked, _segments, inspect
 
@@ -47,7 +47,7 @@ def test_service_to_unlisted_host_is_refused_before_connecting(
     endpoint: str, listener, name: str
 ) -> None:
     query = bypass_attempts(listener.url)[name]
-    response = requests.post(endpoint, data={"query": query})
+    response = http.post(endpoint, data={"query": query})
     assert response.status_code == 403, response.text
     assert "SERVICE" in response.json()["error"]["message"]
     assert listener.connections == []
@@ -63,16 +63,16 @@ def test_service_to_unlisted_host_is_refused_before_connecting(
     ],
 )
 def test_graph_iris_and_describe_never_fetch(endpoint: str, listener, query: str) -> None:
-    response = requests.get(endpoint, params={"query": query.format(url=listener.url)})
+    response = http.get(endpoint, params={"query": query.format(url=listener.url)})
     assert response.status_code == 200
     params = {"query": "ASK { ?s ?p ?o }", "default-graph-uri": listener.url}
-    assert requests.get(endpoint, params=params).json()["boolean"] is False
+    assert http.get(endpoint, params=params).json()["boolean"] is False
     assert listener.connections == []
 
 
 def test_allow_listed_service_is_federated(endpoint: str, remote_sparql: int) -> None:
     query = f"SELECT ?remote {{ SERVICE <http://localhost:{remote_sparql}/sparql> {{ ?x ?y ?z }} }}"
-    response = requests.get(endpoint, params={"query": query})
+    response = http.get(endpoint, params={"query": query})
     assert response.status_code == 200, response.text
     assert response.json()["results"]["bindings"] == [
         {"remote": {"type": "literal", "value": "federated"}}
@@ -81,7 +81,7 @@ def test_allow_listed_service_is_federated(endpoint: str, remote_sparql: int) ->
 
 def test_allow_list_entry_with_port_does_not_allow_other_ports(endpoint: str, listener) -> None:
     query = f"SELECT * {{ SERVICE <http://localhost:{listener.port}/sparql> {{ ?s ?p ?o }} }}"
-    assert requests.get(endpoint, params={"query": query}).status_code == 403
+    assert http.get(endpoint, params={"query": query}).status_code == 403
     assert listener.connections == []
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import inprocess as http
 import pytest
-import requests
 
 from server.web.negotiation import (
     RDF_FORMATS,
@@ -104,7 +104,7 @@ def test_accepts_gzip(header: str | None, expected: bool) -> None:
 def test_server_content_type_follows_accept(
     endpoint: str, query: str, accept: str, content_type: str
 ) -> None:
-    response = requests.get(endpoint, params={"query": query}, headers={"Accept": accept})
+    response = http.get(endpoint, params={"query": query}, headers={"Accept": accept})
     assert response.status_code == 200
     assert response.headers["Content-Type"] == content_type
     assert b"deepbind" in response.content
@@ -116,7 +116,7 @@ def test_server_content_type_follows_accept(
      (SELECT, "image/png"), ("ASK {}", "application/rdf+xml")],
 )
 def test_unmet_accept_is_406_not_a_fallback(endpoint: str, query: str, accept: str) -> None:
-    response = requests.get(endpoint, params={"query": query}, headers={"Accept": accept})
+    response = http.get(endpoint, params={"query": query}, headers={"Accept": accept})
     assert response.status_code == 406
     assert "no acceptable format" in response.text
 
@@ -129,11 +129,11 @@ def test_unmet_accept_is_406_not_a_fallback(endpoint: str, query: str, accept: s
 def test_format_parameter_overrides_accept(
     endpoint: str, query: str, name: str, content_type: str
 ) -> None:
-    response = requests.get(endpoint, params={"query": query, "format": name},
+    response = http.get(endpoint, params={"query": query, "format": name},
                             headers={"Accept": "text/html"})
     assert response.headers["Content-Type"] == content_type
 
 
 def test_format_parameter_of_the_wrong_kind_is_406(endpoint: str) -> None:
-    response = requests.get(endpoint, params={"query": CONSTRUCT, "format": "csv"})
+    response = http.get(endpoint, params={"query": CONSTRUCT, "format": "csv"})
     assert response.status_code == 406

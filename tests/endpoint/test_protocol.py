@@ -6,8 +6,8 @@ Every query case and bad-request case of the manifest has a test here with our o
 
 from __future__ import annotations
 
+import inprocess as http
 import pytest
-import requests
 
 EX = "http://example.org/dlbio-test/"
 D1, D2, D3 = f"{EX}data1", f"{EX}data2", f"{EX}data3"
@@ -17,7 +17,7 @@ BOTH_DOCS = f"ASK {{ <{D1}> a ?type . <{D2}> a ?type . }}"
 NAMED_DOCS = f"ASK {{ GRAPH ?g1 {{ <{D1}> a ?type }} GRAPH ?g2 {{ <{D2}> a ?type }} }}"
 
 
-def boolean(response: requests.Response) -> bool:
+def boolean(response: http.Answer) -> bool:
     """The boolean of a successful ASK answered in SPARQL JSON."""
     assert response.status_code == 200, response.text
     assert response.headers["Content-Type"] == "application/sparql-results+json"
@@ -25,18 +25,18 @@ def boolean(response: requests.Response) -> bool:
 
 
 def test_query_via_url_encoded_post(endpoint: str) -> None:
-    response = requests.post(
+    response = http.post(
         endpoint, params={"default-graph-uri": D1}, data="query=ASK%20%7B%7D", headers=FORM
     )
     assert boolean(response) is True
 
 
 def test_query_via_get(endpoint: str) -> None:
-    assert boolean(requests.get(endpoint, params={"query": "ASK {}"})) is True
+    assert boolean(http.get(endpoint, params={"query": "ASK {}"})) is True
 
 
 def test_query_via_direct_post(endpoint: str) -> None:
-    assert boolean(requests.post(endpoint, data="ASK {}", headers=DIRECT)) is True
+    assert boolean(http.post(endpoint, data="ASK {}", headers=DIRECT)) is True
 
 
 @pytest.mark.parametrize("method", ["GET", "POST"])
@@ -49,9 +49,9 @@ def test_protocol_specified_graphs(endpoint: str, method: str, query: str,
                                    graph_param: str) -> None:
     params = {graph_param: [D1, D2]}
     if method == "GET":
-        response = requests.get(endpoint, params={"query": query, **params})
+        response = http.get(endpoint, params={"query": query, **params})
     else:
-        response = requests.post(endpoint, params=params, data=query, headers=DIRECT)
+        response = http.post(endpoint, params=params, data=query, headers=DIRECT)
     assert boolean(response) is True
 
 
@@ -60,7 +60,7 @@ def test_protocol_dataset_with_default_and_named_graphs(endpoint: str) -> None:
         f"ASK {{ <{D3}> a ?type GRAPH ?g1 {{ <{D1}> a ?type }} GRAPH ?g2 {{ <{D2}> a ?type }} }}"
     )
     params = {"default-graph-uri": D3, "named-graph-uri": [D1, D2]}
-    assert boolean(requests.post(endpoint, params=params, data=query, headers=DIRECT)) is True
+    assert boolean(http.post(endpoint, params=params, data=query, headers=DIRECT)) is True
 
 
 def test_protocol_dataset_replaces_the_query_from_clause(endpoint: str) -> None:
@@ -68,29 +68,29 @@ def test_protocol_dataset_replaces_the_query_from_clause(endpoint: str) -> None:
         f"ASK FROM <{D3}> {{ GRAPH ?g1 {{ <{D1}> a ?type }} GRAPH ?g2 {{ <{D2}> a ?type }} }}"
     )
     params = {"named-graph-uri": [D1, D2]}
-    assert boolean(requests.post(endpoint, params=params, data=query, headers=DIRECT)) is True
+    assert boolean(http.post(endpoint, params=params, data=query, headers=DIRECT)) is True
     # … and FROM <D3> is really replaced: D3's triple is not in the (empty) default graph
     query = f"ASK FROM <{D3}> {{ <{D3}> a ?type }}"
-    assert boolean(requests.post(endpoint, params=params, data=query, headers=DIRECT)) is False
+    assert boolean(http.post(endpoint, params=params, data=query, headers=DIRECT)) is False
 
 
 def test_store_default_graph_does_not_leak_into_protocol_dataset(endpoint: str) -> None:
     query = f"ASK {{ <{EX}deepbind> ?p ?o }}"
-    assert boolean(requests.get(endpoint, params={"query": query})) is True
+    assert boolean(http.get(endpoint, params={"query": query})) is True
     for params in ({"default-graph-uri": D1}, {"named-graph-uri": D1}):
-        assert boolean(requests.get(endpoint, params={"query": query, **params})) is False
+        assert boolean(http.get(endpoint, params={"query": query, **params})) is False
 
 
 def test_only_default_graph_uri_leaves_no_named_graphs(endpoint: str) -> None:
     params = {"query": "ASK { GRAPH ?g { ?s ?p ?o } }", "default-graph-uri": D1}
-    assert boolean(requests.get(endpoint, params=params)) is False
+    assert boolean(http.get(endpoint, params=params)) is False
 
 
 def test_named_graph_uri_limits_the_named_graphs(endpoint: str) -> None:
     query = f"ASK {{ GRAPH ?g {{ <{D3}> ?p ?o }} }}"
-    assert boolean(requests.get(endpoint, params={"query": query})) is True
+    assert boolean(http.get(endpoint, params={"query": query})) is True
     params = {"query": query, "named-graph-uri": [D1, D2]}
-    assert boolean(requests.get(endpoint, params=params)) is False
+    assert boolean(http.get(endpoint, params=params)) is False
 
 
 @pytest.mark.parametrize(
@@ -107,14 +107,14 @@ def test_named_graph_uri_limits_the_named_graphs(endpoint: str) -> None:
     ],
 )
 def test_query_appropriate_content_type(endpoint: str, query: str, allowed: set[str]) -> None:
-    response = requests.post(endpoint, params={"default-graph-uri": D1}, data=query,
+    response = http.post(endpoint, params={"default-graph-uri": D1}, data=query,
                              headers=DIRECT)
     assert response.status_code == 200
     assert response.headers["Content-Type"].split(";")[0] in allowed
 
 
 def test_relative_iris_resolve_against_the_base_iri(endpoint: str) -> None:
-    response = requests.get(endpoint, params={"query": "SELECT (<thing> AS ?x) {}"})
+    response = http.get(endpoint, params={"query": "SELECT (<thing> AS ?x) {}"})
     assert response.json()["results"]["bindings"][0]["x"]["value"] == (
         "https://w3id.org/dlbio/thing"
     )
@@ -122,19 +122,19 @@ def test_relative_iris_resolve_against_the_base_iri(endpoint: str) -> None:
 
 @pytest.mark.parametrize("method", ["PUT", "DELETE", "PATCH"])
 def test_bad_query_method(endpoint: str, method: str) -> None:
-    response = requests.request(method, endpoint, params={"query": "ASK {}"}, headers=FORM)
+    response = http.request(method, endpoint, params={"query": "ASK {}"}, headers=FORM)
     assert response.status_code == 405
     assert "GET or POST" in response.json()["error"]["message"]
 
 
 def test_bad_multiple_queries(endpoint: str) -> None:
-    response = requests.get(endpoint, params={"query": ["ASK {}", "SELECT * {}"]})
+    response = http.get(endpoint, params={"query": ["ASK {}", "SELECT * {}"]})
     assert response.status_code == 400
     assert "exactly one query" in response.json()["error"]["message"]
 
 
 def test_bad_multiple_queries_in_form_and_url(endpoint: str) -> None:
-    response = requests.post(endpoint, params={"query": "ASK {}"}, data={"query": "ASK {}"})
+    response = http.post(endpoint, params={"query": "ASK {}"}, data={"query": "ASK {}"})
     assert response.status_code == 400
 
 
@@ -147,24 +147,24 @@ def test_bad_multiple_queries_in_form_and_url(endpoint: str) -> None:
     ],
 )
 def test_bad_request_media_type_is_415(endpoint: str, body: str, headers: dict) -> None:
-    response = requests.post(endpoint, data=body.encode(), headers=headers)
+    response = http.post(endpoint, data=body.encode(), headers=headers)
     assert response.status_code == 415
     assert "application/sparql-query" in response.json()["error"]["message"]
 
 
 def test_bad_query_non_utf8(endpoint: str) -> None:
     headers = {"Content-Type": "application/sparql-query; charset=UTF-16"}
-    response = requests.post(endpoint, data="ASK {}".encode("utf-16"), headers=headers)
+    response = http.post(endpoint, data="ASK {}".encode("utf-16"), headers=headers)
     assert response.status_code == 415
 
 
 def test_bad_query_invalid_utf8_bytes(endpoint: str) -> None:
-    response = requests.post(endpoint, data=b"ASK { \xff }", headers=DIRECT)
+    response = http.post(endpoint, data=b"ASK { \xff }", headers=DIRECT)
     assert response.status_code == 400
 
 
 def test_bad_query_syntax_reports_the_parser_message(endpoint: str) -> None:
-    response = requests.get(endpoint, params={"query": "ASK {"})
+    response = http.get(endpoint, params={"query": "ASK {"})
     assert response.status_code == 400
     message = response.json()["error"]["message"]
     assert message.startswith("query syntax error: error at 1:6")
@@ -172,4 +172,4 @@ def test_bad_query_syntax_reports_the_parser_message(endpoint: str) -> None:
 
 def test_bad_dataset_iri(endpoint: str) -> None:
     params = {"query": "ASK {}", "default-graph-uri": "not an iri"}
-    assert requests.get(endpoint, params=params).status_code == 400
+    assert http.get(endpoint, params=params).status_code == 400

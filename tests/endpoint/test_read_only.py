@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import inprocess as http
 import pytest
-import requests
 
 EX = "http://example.org/dlbio-test/"
 COUNT_ALL = "SELECT (COUNT(*) AS ?n) { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }"
@@ -42,7 +42,7 @@ UPDATE_REQUESTS = {
 
 def count_all(endpoint: str) -> int:
     """The number of triples in all graphs of the session server."""
-    response = requests.get(endpoint, params={"query": COUNT_ALL})
+    response = http.get(endpoint, params={"query": COUNT_ALL})
     return int(response.json()["results"]["bindings"][0]["n"]["value"])
 
 
@@ -50,7 +50,7 @@ def count_all(endpoint: str) -> int:
 def test_update_is_refused_and_data_unchanged(endpoint: str, case: str) -> None:
     before = count_all(endpoint)
     method, params, body, headers = UPDATE_REQUESTS[case]
-    response = requests.request(method, endpoint, params=params, data=body, headers=headers)
+    response = http.request(method, endpoint, params=params, data=body, headers=headers)
     assert response.status_code == 403
     assert "read-only" in response.json()["error"]["message"]
     assert count_all(endpoint) == before > 0
@@ -65,27 +65,27 @@ def test_update_is_refused_and_data_unchanged(endpoint: str, case: str) -> None:
 )
 def test_update_with_wrong_media_type_is_refused(endpoint: str, body: str, headers: dict) -> None:
     before = count_all(endpoint)
-    assert requests.post(endpoint, data=body.encode(), headers=headers).status_code == 415
+    assert http.post(endpoint, data=body.encode(), headers=headers).status_code == 415
     assert count_all(endpoint) == before
 
 
 def test_update_non_utf8_is_refused(endpoint: str) -> None:
     headers = {"Content-Type": "application/sparql-update; charset=UTF-16"}
-    response = requests.post(endpoint, data="CLEAR NAMED".encode("utf-16"), headers=headers)
+    response = http.post(endpoint, data="CLEAR NAMED".encode("utf-16"), headers=headers)
     assert response.status_code == 403
 
 
 def test_update_sent_as_a_query_is_a_syntax_error(endpoint: str) -> None:
     before = count_all(endpoint)
-    response = requests.get(endpoint, params={"query": "CLEAR ALL"})
+    response = http.get(endpoint, params={"query": "CLEAR ALL"})
     assert response.status_code == 400
     assert count_all(endpoint) == before
 
 
 def test_load_is_refused_without_fetching(endpoint: str, listener) -> None:
     before = len(listener.connections)
-    response = requests.post(endpoint, data=f"LOAD <{listener.url}>", headers=UPDATE)
+    response = http.post(endpoint, data=f"LOAD <{listener.url}>", headers=UPDATE)
     assert response.status_code == 403
-    response = requests.get(endpoint, params={"query": f"LOAD <{listener.url}>"})
+    response = http.get(endpoint, params={"query": f"LOAD <{listener.url}>"})
     assert response.status_code == 400
     assert len(listener.connections) == before

@@ -1,6 +1,6 @@
 """``dlbio serve`` as a user runs it: the ready line, the access log, Ctrl-C, a port in use.
 
-Each test starts the real command in a subprocess on a loopback port, for each front.
+Each test starts the real command in a subprocess on a loopback port.
 """
 
 from __future__ import annotations
@@ -21,12 +21,11 @@ from flask import Flask
 
 from server import create_app
 from server.runtime.ready import prepare_pages
-from server.runtime.serve import FRONTS
 from tests.endpoint.conftest import FIXTURES, ROOT
 
 DLBIO = Path(sys.executable).parent / "dlbio"
 READY = re.compile(
-    r"DLBio-KG serving (http://127\.0\.0\.1:\d+/) \(SPARQL: \1sparql, (\w+)\); press Ctrl-C to stop"
+    r"DLBio-KG serving (http://127\.0\.0\.1:\d+/) \(SPARQL: \1sparql\); press Ctrl-C to stop"
 )
 
 
@@ -60,39 +59,34 @@ def busy_port() -> Iterator[int]:
         yield sock.getsockname()[1]
 
 
-@pytest.mark.parametrize("front", FRONTS)
-def test_prints_one_line_with_its_url_once_ready(front: str) -> None:
-    with _started("--port", "0", "--front", front) as (process, line):
+def test_prints_one_line_with_its_url_once_ready() -> None:
+    with _started("--port", "0") as (process, line):
         match = READY.fullmatch(line.rstrip("\n"))
         assert match, line
-        assert match.group(2) == front
         response = requests.get(match.group(1) + "sparql", params={"query": "ASK {}"}, timeout=30)
         assert response.status_code == 200
     assert process.returncode == 0
     assert "Traceback" not in process.stderr.read()
 
 
-@pytest.mark.parametrize("front", FRONTS)
-def test_access_log_writes_a_line_per_request(front: str) -> None:
-    with _started("--port", "0", "--front", front, "--access-log") as (process, line):
+def test_access_log_writes_a_line_per_request() -> None:
+    with _started("--port", "0", "--access-log") as (process, line):
         base = READY.fullmatch(line.rstrip("\n")).group(1)
         assert requests.get(base + "void", timeout=30).status_code == 200
         logged = process.stdout.readline()
     assert re.search(r'"GET /void HTTP/1\.1" 200 ', logged), logged
 
 
-@pytest.mark.parametrize("front", FRONTS)
-def test_without_access_log_nothing_is_logged_per_request(front: str) -> None:
-    with _started("--port", "0", "--front", front) as (process, line):
+def test_without_access_log_nothing_is_logged_per_request() -> None:
+    with _started("--port", "0") as (process, line):
         base = READY.fullmatch(line.rstrip("\n")).group(1)
         assert requests.get(base + "void", timeout=30).status_code == 200
     assert "/void" not in process.stdout.read() + process.stderr.read()
 
 
-@pytest.mark.parametrize("front", FRONTS)
-def test_port_in_use_is_one_clear_line(front: str, busy_port: int) -> None:
+def test_port_in_use_is_one_clear_line(busy_port: int) -> None:
     done = subprocess.run(
-        _serve("--port", str(busy_port), "--front", front), cwd=ROOT, capture_output=True,
+        _serve("--port", str(busy_port)), cwd=ROOT, capture_output=True,
         text=True, timeout=120,
     )
     assert done.returncode == 2

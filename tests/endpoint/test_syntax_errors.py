@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import requests
+import inprocess as http
 
 from kg.namespaces import PREFIXES
 
 
 def _message(endpoint: str, query: str) -> str:
-    response = requests.get(endpoint, params={"query": query})
+    response = http.get(endpoint, params={"query": query})
     assert response.status_code == 400
     return response.json()["error"]["message"]
 

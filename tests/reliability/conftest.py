@@ -1,4 +1,4 @@
-"""Fixtures for the reliability tests: the tiny curated KG built once and a real gunicorn server.
+"""Fixtures for the reliability tests: the tiny curated KG built once and a real server.
 
 Servers are started through ``server.runtime.serve.run`` (what ``dlbio serve`` calls) on free 127.0.0.1
 ports with a short query deadline, so runaway queries end quickly.
@@ -26,7 +26,7 @@ def server_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def live(built_fixture: BuildResult, server_log: Path) -> Iterator[str]:
-    """A real gunicorn server (2 workers, 2 s deadline) over the tiny built KG; its base URL."""
+    """A real server (2 workers, 2 s deadline) over the tiny built KG; its base URL."""
     with live_server(server_log, kg_dir=built_fixture.release, workers=2,
                      timeout=QUERY_TIMEOUT) as base:
         yield base

@@ -1,6 +1,6 @@
 """Crash safety: a SIGKILLed worker costs at most its own request; a killed build changes nothing.
 
-The worker test kills the gunicorn worker that is running a long query (found as the child of the
+The worker test kills the worker that is running a long query (found as the child of the
 master whose CPU time grows) while another client keeps querying: only the long request fails and
 the master forks a replacement by itself. The build test kills ``dlbio build`` of a synthetic data
 folder while it reads the data and again while it writes its release (``.staging-*``); ``current``
@@ -34,7 +34,7 @@ CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 
 def children(pid: int) -> list[int]:
-    """The child processes of ``pid`` (the gunicorn workers of a master)."""
+    """The child processes of ``pid`` (the workers of a master)."""
     found = []
     for task in Path(f"/proc/{pid}/task").iterdir():
         found += [int(c) for c in (task / "children").read_text().split()]
@@ -42,7 +42,7 @@ def children(pid: int) -> list[int]:
 
 
 def wait_for_workers(master: int, count: int, limit: float = 15) -> list[int]:
-    """The master's workers once there are ``count`` of them (gunicorn forks them one by one)."""
+    """The master's workers once there are ``count`` of them (the front forks them one by one)."""
     stop = time.monotonic() + limit
     while len(workers := children(master)) != count:
         assert time.monotonic() < stop, f"{len(workers)} workers instead of {count}"
@@ -67,7 +67,7 @@ def busiest(pids: list[int], window: float = 0.5) -> int:
 
 
 def master_pid(base: str) -> int:
-    """The gunicorn master listening on ``base``'s port (a ``python -c ...run(port=N...)``)."""
+    """The server's master listening on ``base``'s port (a ``python -c ...run(port=N...)``)."""
     port = base.rsplit(":", 1)[1]
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -77,7 +77,7 @@ def master_pid(base: str) -> int:
                 continue
             if "server.runtime.serve import run" in cmdline and f"port={port}," in cmdline:
                 return int(entry.name)
-    raise AssertionError(f"no gunicorn master for port {port}")
+    raise AssertionError(f"no server master for port {port}")
 
 
 def test_killing_a_busy_worker_costs_only_its_request(

@@ -75,7 +75,7 @@ def test_a_client_past_its_share_gets_429_then_recovers(
         waited = 0
         while requests.get(f"{base}/sparql", params={"query": "ASK {}"},
                            timeout=10).status_code == 429:
-            assert waited < 5, "the slot of the exited worker was never released"
+            assert waited < 60, "the slot of the exited worker was never released"
             time.sleep(int(refused.headers["Retry-After"]))
             waited += 1
         for _ in range(10):  # sequential requests never exceed the share

@@ -1,6 +1,6 @@
 """Rebuild under traffic: the server follows ``build/current`` to a new release atomically.
 
-Clients query a real gunicorn server serving the ``current`` symlink while (1) a build of invalid
+Clients query a real server serving the ``current`` symlink while (1) a build of invalid
 data fails — nothing changes — and (2) a build of changed data succeeds — the worker loads the new
 release off the request path and switches: no request fails, every response is wholly old or
 wholly new (its ETag matches its content) and each client sees the ETag change exactly once.
@@ -72,7 +72,7 @@ class Clients:
             thread.join(timeout=30)
 
 
-def wait_for(condition: Callable[[], bool], limit: float = 20) -> None:
+def wait_for(condition: Callable[[], bool], limit: float = 60) -> None:
     """Poll ``condition`` until true; fail after ``limit`` seconds."""
     stop = time.monotonic() + limit
     while not condition():
@@ -116,7 +116,8 @@ def test_workers_forked_after_a_switch_serve_the_new_release(
         wait_for(lambda: all(len(client) > 5 for client in clients.seen))
         edit_first_method(fixture_paths, name="DanQ (rebuilt)")
         build(fixture_paths, check_shacl=False)
-        time.sleep(1)  # the master and both workers have switched
+        wait_for(lambda: all(c and c[-1][2] == "DanQ (rebuilt)" for c in clients.seen))
+        time.sleep(1)  # past the master's next check (it forks the workers that follow)
         switched = [len(client) for client in clients.seen]
         for _ in range(2):  # each runaway ends its worker; the master forks a fresh one
             assert requests.post(f"{base}/sparql", data={"query": RUNAWAY},

@@ -1,4 +1,4 @@
-"""Schemathesis fuzzing of every operation in the OpenAPI description against a real gunicorn server.
+"""Schemathesis fuzzing of every operation in the OpenAPI description against a real server.
 
 Cases are generated from ``server.site.openapi.DOCUMENT`` (what ``/openapi.json`` serves, checked by
 ``test_openapi.py``) in positive and negative modes. CI runs a few examples per operation with a

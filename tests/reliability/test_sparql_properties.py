@@ -1,4 +1,4 @@
-"""Property tests: random, mutated and hostile SPARQL requests against a real gunicorn server.
+"""Property tests: random, mutated and hostile SPARQL requests against a real server.
 
 Generated: small valid queries from a grammar, character-level mutations of them, deep nesting,
 huge literals, undecodable bytes in the body and odd ``Accept`` / ``Content-Type`` headers. Every
