@@ -14,14 +14,14 @@ import json
 import re
 from typing import Any
 
-from kg.namespaces import EDAM, expand
+from kg.namespaces import EDAM, PREFIXES, expand
 from server.graph.kgindex import LABEL, KGIndex
 from server.site.related import METHOD
 from server.web.security import escape_script_data
 
 CONTEXT = {
-    "@vocab": "http://schema.org/",
-    "dct": "http://purl.org/dc/terms/",
+    "@vocab": PREFIXES["schema"],
+    "dct": PREFIXES["dcterms"],
     **{name: {"@type": "@id"} for name in ("url", "codeRepository", "sameAs", "inDefinedTermSet")},
 }
 PROFILES = {
@@ -36,7 +36,7 @@ DESCRIPTION = expand("dcterms:description")
 URL = expand("schema:url")
 LINK = expand("dlbio:link")
 LINK_TYPE = expand("dcterms:type")
-EDAM_SET = "http://edamontology.org"
+EDAM_SET = EDAM.rstrip("/")
 #: bio.tools tool type for a link type of the list (the same rule as ``dlbio export biotools``).
 CATEGORIES = {"web_server": "Web application"}
 #: Link types of a paper that display the article itself.

@@ -22,7 +22,7 @@ from server.graph.schemadoc import get_schema_doc, schema_triples, term_triples
 from server.graph.segments import ENTITY_SEGMENTS
 from server.site import pages
 from server.site.entityview import successor
-from server.web.errors import error_response
+from server.web.errors import ApiError
 from server.web.httputil import make_etag, matches_etag
 from server.web.negotiation import DESCRIPTION_FORMATS, HTML, Choice, Format, by_name, negotiate
 
@@ -73,9 +73,8 @@ def represent(path: str, iri: str, triples: list[ox.Triple], html: Callable[[], 
     choice = _choose(suffix)
     if choice is None:
         offered = ", ".join(fmt.media_type for fmt in ENTITY_FORMATS)
-        response = error_response(406, f"no acceptable format: {iri} is available as {offered}")
-        response.headers["Vary"] = "Accept"
-        return response
+        raise ApiError(406, f"no acceptable format: {iri} is available as {offered}",
+                       {"Vary": "Accept"})
     fmt = choice.format
     etag = make_etag(get_index().version, (path, fmt.key, tag))
     if matches_etag(request.headers.get("If-None-Match"), etag):
@@ -104,7 +103,7 @@ def _not_found(iri: str) -> Response:
     choice = negotiate(request.headers.get("Accept"), ENTITY_FORMATS)
     if choice is not None and choice.format is HTML:
         return pages.not_found(iri)
-    return error_response(404, f"not found: DLBio-KG has no entity {iri}")
+    raise ApiError(404, f"not found: DLBio-KG has no entity {iri}")
 
 
 def dereference(iri: str, suffix: str | None) -> Response:

@@ -13,13 +13,13 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, has_request_context, render_template, request
 
-from kg.namespaces import EDAM
+from kg.namespaces import EDAM, expand
 from server.graph.kgindex import RDF_TYPE, KGIndex, get_index
 from server.graph.schemadoc import SchemaDoc, get_schema_doc
 from server.graph.segments import QUERY_SEGMENT
 from server.site import field, history, lineage, neighbourhood, svg
 from server.site.bioschemas import bioschemas, script_text
-from server.site.entityview import Item, Linker, facts, links_out, listings
+from server.site.entityview import EDAM_BROWSER, Item, Linker, facts, links_out, listings
 from server.site.related import METHOD, related
 
 bp = Blueprint("pages", __name__, template_folder="templates", static_folder="static",
@@ -121,7 +121,7 @@ def entity_page(iri: str) -> Response:
         iri=iri,
         title=index.label(iri),
         kind=_type_label(iri),
-        description=index.literal(iri, "http://purl.org/dc/terms/description"),
+        description=index.literal(iri, expand("dcterms:description")),
         withdrawn=_withdrawn(index, linker, schema, iri),
         facts=facts(index, linker, schema, iri, hidden),
         links=links_out(index, schema, iri),
@@ -134,7 +134,7 @@ def entity_page(iri: str) -> Response:
         jsonld=script_text(jsonld) if jsonld else None,
         rdf_links=[(name, f"{path}.{suffix}") for name, suffix in RDF_LINKS],
         sparql=sparql_link(iri),
-        edam_browser=f"https://edamontology.github.io/edam-browser/#{code}" if code else None,
+        edam_browser=EDAM_BROWSER + code if code else None,
         editor=editor_link(iri),
     )
 

@@ -20,7 +20,6 @@ from typing import Any
 from flask import (
     Blueprint,
     Response,
-    abort,
     current_app,
     render_template,
     request,
@@ -31,6 +30,7 @@ from kg.examples import ExampleQuery
 from kg.namespaces import EDAM, PREFIXES
 from kg.release_docs import release_examples
 from server.graph.store import get_kg
+from server.web.errors import ApiError
 from server.web.security import new_nonce, policy
 
 bp = Blueprint("querypage", __name__, template_folder="templates")
@@ -180,5 +180,5 @@ def assets(filename: str) -> Response:
     """
     folder = assets_dir()
     if not folder.is_dir():
-        abort(404)
+        raise ApiError(404, "the query editor's bundle is not built (npm run build)")
     return send_from_directory(folder, filename, max_age=ASSET_MAX_AGE)

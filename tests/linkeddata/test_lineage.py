@@ -117,11 +117,15 @@ def test_new_classes_have_index_pages(client: FlaskClient) -> None:
 
 def test_segments_are_served_documented_and_resolvable(client: FlaskClient) -> None:
     from server.site.browse import BY_SEGMENT
-    from server.site.openapi import ENTITY_CLASSES, INDEX_CLASSES
+    from server.site.openapi import document
     from server.site.registry import LOCAL_ID
 
-    assert {"resource", "version"} <= set(ENTITY_SEGMENTS) == set(ENTITY_CLASSES)
-    assert set(INDEX_SEGMENTS) == set(INDEX_CLASSES) == set(BY_SEGMENT)
+    def documented(path: str) -> set[str]:
+        parameters = document()["paths"][path]["get"]["parameters"]
+        return set(next(p["schema"]["enum"] for p in parameters if p["name"] == "segment"))
+
+    assert {"resource", "version"} <= set(ENTITY_SEGMENTS) == documented("/{segment}/{ident}")
+    assert set(INDEX_SEGMENTS) == documented("/{segment}/") == set(BY_SEGMENT)
     assert re.fullmatch(LOCAL_ID, "resource/kipoi") and re.fullmatch(LOCAL_ID, "version/dc819f91")
     assert client.get("/resolve/dlbio:resource/kipoi").headers["Location"].endswith("/resource/kipoi")
 
