@@ -53,6 +53,7 @@ from server.web.negotiation import (
 )
 
 PATH = "/sparql"
+MEMO_CHARS = 4096  # request parsing and text checks are memoized for texts up to this length
 CLOSE = [("Connection", "close")]  # a retiring worker's answers: the client's next connection
 # then reaches another worker
 bp = Blueprint("sparql", __name__)
@@ -168,6 +169,28 @@ def _choices(name: str | None, accept: str | None) -> Choices:
     return Choices(_choose(RESULT_FORMATS, name, accept), _choose(RDF_FORMATS, name, accept))
 
 
+@lru_cache(maxsize=1024)
+def _url_query(url: str, max_length: int) -> protocol.QueryRequest | None:
+    """``protocol.parse`` of a GET's query string, memoized for query strings up to
+    ``MEMO_CHARS``: clients repeat their URLs, and percent-decoding (the stdlib's, in Python)
+    costs more than a small query. Refusals raise and are not memoized."""
+    return protocol.parse(Request({"REQUEST_METHOD": "GET", "QUERY_STRING": url}), max_length)
+
+
+@lru_cache(maxsize=1024)
+def _checked_form(query: str, allowlist: frozenset[str], base_iri: str,
+                  max_nesting: int) -> str | None:
+    return inspect(query, set(allowlist), base_iri, max_nesting).form
+
+
+def _inspected(query: str, allowlist: frozenset[str], base_iri: str,
+               max_nesting: int) -> str | None:
+    """The query form after the text checks (``querytext.inspect``), memoized for short texts."""
+    if len(query) > MEMO_CHARS:
+        return inspect(query, set(allowlist), base_iri, max_nesting).form
+    return _checked_form(query, allowlist, base_iri, max_nesting)
+
+
 def _chain(first: bytes, rest: Iterator[bytes]) -> Iterator[bytes]:
     yield first
     yield from rest
@@ -206,7 +229,7 @@ class SparqlApp:
                  deadlines: Deadlines, cache: ResultCache) -> None:
         self.config, self.kg, self.page = config, kg, page
         self.deadlines, self.cache = deadlines, cache
-        self.allowlist = {host.lower() for host in config["DLBIO_SERVICE_ALLOWLIST"]}
+        self.allowlist = frozenset(host.lower() for host in config["DLBIO_SERVICE_ALLOWLIST"])
 
     def __call__(self, environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
         """Answer one request; every failure is rendered by ``server.web.errors``."""
@@ -227,12 +250,16 @@ class SparqlApp:
             return _preflight(environ)
         if method not in ("GET", "HEAD", "POST"):
             raise MethodNotAllowed
-        req = Request(environ)
-        req.max_content_length = req.max_form_memory_size = self.config["DLBIO_MAX_BODY_BYTES"]
-        query = protocol.parse(req, self.config["DLBIO_MAX_QUERY_LENGTH"])
+        url = environ.get("QUERY_STRING", "")
+        if method != "POST" and 0 < len(url) <= MEMO_CHARS:
+            query = _url_query(url, self.config["DLBIO_MAX_QUERY_LENGTH"])
+        else:
+            req = Request(environ)
+            req.max_content_length = req.max_form_memory_size = self.config["DLBIO_MAX_BODY_BYTES"]
+            query = protocol.parse(req, self.config["DLBIO_MAX_QUERY_LENGTH"])
         kg = self.kg()
         if query is None:
-            return self._description(req, kg)
+            return self._description(Request(environ), kg)
         ready = self.prepare(query, kg, environ)
         return self.produce(ready, kg) if isinstance(ready, Plan) else ready
 
@@ -260,8 +287,8 @@ class SparqlApp:
         """
         config = self.config
         try:
-            form = inspect(query.query, self.allowlist, config["DLBIO_BASE_IRI"],
-                           config["DLBIO_MAX_NESTING"]).form
+            form = _inspected(query.query, self.allowlist, config["DLBIO_BASE_IRI"],
+                              config["DLBIO_MAX_NESTING"])
         except QueryRefused as exc:
             raise ApiError(exc.status, exc.message) from None
         accept = environ.get("HTTP_ACCEPT")
