@@ -191,13 +191,14 @@ def term_triples(doc: SchemaDoc, local: str) -> list[ox.Triple]:
 
 
 def schema_triples(doc: SchemaDoc) -> list[ox.Triple]:
-    """The schema as an ontology: its header and every term's description."""
+    """The schema as an ontology: its header (the fields it has) and every term's description."""
     subject = ox.NamedNode(doc.id)
-    header = [
-        ox.Triple(subject, ox.NamedNode(expand("rdf:type")), ox.NamedNode(expand("owl:Ontology"))),
-        ox.Triple(subject, ox.NamedNode(expand("dcterms:title")), ox.Literal(doc.title)),
-        ox.Triple(subject, ox.NamedNode(expand("dcterms:description")), ox.Literal(doc.description)),
-        ox.Triple(subject, ox.NamedNode(expand("owl:versionInfo")), ox.Literal(doc.version)),
-        ox.Triple(subject, ox.NamedNode(expand("dcterms:license")), ox.NamedNode(doc.license)),
+    fields = [
+        ("dcterms:title", doc.title and ox.Literal(doc.title)),
+        ("dcterms:description", doc.description and ox.Literal(doc.description)),
+        ("owl:versionInfo", doc.version and ox.Literal(doc.version)),
+        ("dcterms:license", doc.license and ox.NamedNode(doc.license)),
     ]
+    header = [ox.Triple(subject, ox.NamedNode(expand("rdf:type")), ox.NamedNode(expand("owl:Ontology")))]
+    header += [ox.Triple(subject, ox.NamedNode(expand(p)), o) for p, o in fields if o]
     return header + [t for local in sorted(doc.terms) for t in term_triples(doc, local)]

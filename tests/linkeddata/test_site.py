@@ -96,3 +96,26 @@ def test_readme_shows_the_home_page_picture_and_it_stays_small() -> None:
     assert "](docs/home.png)" in (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
     assert picture.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert picture.stat().st_size < 300_000, "retake it: bench/pages/screenshot.py --height …"
+
+
+def test_pages_without_a_release_degrade(ld_release: BuildResult) -> None:
+    """Served ``--load`` files have no release: no schema documentation, no example queries,
+    and every page still answers."""
+    from server import create_app
+
+    app = create_app({"DLBIO_LOAD": [str(ld_release.release / "dlbio.nt")], "TESTING": True})
+    client = app.test_client()
+    for path in ("/", "/method/deepbind", "/method/", "/version/", "/schema", "/query"):
+        assert client.get(path, headers={"Accept": "text/html"}).status_code == 200, path
+    assert client.get("/schema", headers={"Accept": "text/turtle"}).status_code == 200
+    assert client.get("/schema/Method").status_code == 404
+    assert 'id="example-picker"' not in client.get("/query").get_data(as_text=True)
+
+
+def test_the_release_documents_the_schema_and_the_examples(ld_release: BuildResult) -> None:
+    from kg.release_docs import EXAMPLES, SCHEMA_DOC
+
+    doc = read_schema_doc(ld_release.release)
+    assert doc.terms["Method"].uri == "http://schema.org/SoftwareApplication"
+    assert doc.terms["dataModality"] is doc.terms["modalities"]
+    assert (ld_release.release / SCHEMA_DOC).is_file() and (ld_release.release / EXAMPLES).is_file()
