@@ -3,8 +3,8 @@
 Every Flask rule is one path (``/<any(a, b):segment>/<ident>`` → ``/{segment}/{ident}``, the
 ``any`` values as the parameter's enumeration); its operation is the YAML after ``---`` in the
 view's docstring (summary: the docstring's first line), with the responses every request can get
-added. The SPARQL application is mounted beside Flask, outside its url_map: its operations are
-declared in ``MOUNTED``. Responses are named components whose media types come from
+added. The SPARQL application (``server.sparql.endpoint.SparqlApp``) answers ``PATH`` beside
+Flask, without a view: its operations are declared in ``MOUNTED``. Responses are named components whose media types come from
 ``server.web.negotiation``. ``tests/reliability/test_openapi.py`` checks the document against the
 url_map and validates it with openapi-spec-validator; the fuzz tests (schemathesis) use it.
 
@@ -24,6 +24,7 @@ from apispec.yaml_utils import load_operations_from_docstring, load_yaml_from_do
 from flask import Blueprint, Flask, Response, jsonify
 from werkzeug.routing import Rule
 
+from server.sparql.endpoint import PATH
 from server.web.negotiation import DESCRIPTION_FORMATS, HTML, RDF_FORMATS, RESULT_FORMATS
 
 bp = Blueprint("openapi", __name__)
@@ -122,7 +123,7 @@ _SPARQL_RESPONSES = """
 """
 #: Applications mounted beside Flask (outside its url_map): path → operations (YAML).
 MOUNTED: dict[str, str] = {
-    "/sparql": f"""
+    PATH: f"""
 get:
   summary: SPARQL query by GET, or the service description without query
   operationId: sparql_get
@@ -236,7 +237,7 @@ def describe(app: Flask) -> dict[str, Any]:
 def routes() -> Flask:
     """An app with every route the server registers and nothing behind them (no data)."""
     from server.site import BLUEPRINTS
-    from server.sparql.endpoint import bp as sparql
+    from server.sparql.endpoint import bp as sparql  # /void, and /sparql named (no view)
 
     app = Flask("server", static_folder=None)
     for blueprint in (sparql, *BLUEPRINTS):
