@@ -88,7 +88,7 @@ def axe_source(assets: Path) -> str:
 
 @pytest.fixture(scope="session")
 def qp_app(ld_release: BuildResult) -> Flask:
-    """One app over the built release (tests point its asset and query folders elsewhere)."""
+    """One app over the built release (tests point its asset folder elsewhere)."""
     return create_app({"DLBIO_KG_DIR": str(ld_release.release), "TESTING": True})
 
 
