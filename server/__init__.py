@@ -72,7 +72,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["dlbio_cache"] = cache
     sparql = SparqlApp(app.config, lambda: store.current_kg(app), _page(app), deadlines, cache)
     app.extensions["dlbio_sparql"] = sparql
-    composed: WSGIApp = SecureHeaders(Dispatcher(sparql, app.wsgi_app))
+    composed: WSGIApp = deadlines.serving(SecureHeaders(Dispatcher(sparql, app.wsgi_app)))
     if settings["DLBIO_MAX_CLIENT_CONCURRENCY"] > 0:  # outermost: cache hits count too
         composed = ConcurrencyLimit(composed, ClientLimiter(settings["DLBIO_MAX_CLIENT_CONCURRENCY"]))
     app.wsgi_app = composed  # type: ignore[method-assign]

@@ -5,9 +5,9 @@ pyoxigraph cannot cancel a running query, so every query runs on a helper thread
 (``server.runtime.execution``) while the request thread waits for it with the deadline and
 answers 503 itself; only ending the process stops the runaway. After its 503 the worker
 *retires*: every later response closes its connection (``closing``), and once the 503 has been
-sent the worker stops the way the front stops it (SIGTERM: stop accepting, finish what is in
-flight, exit); a backstop ends it ``grace`` seconds later (a query's deadline and a second, so
-the requests in flight get their answers); the front forks a replacement.
+sent the worker stops accepting the way the front stops it (SIGTERM), waits until the requests in
+flight (``serving``) have been answered, and ends; ``grace`` seconds after the signal it ends
+whatever still runs. The front forks a replacement.
 granian's public ``Server`` treats a worker that dies within 5.5 s of its respawn as a crash loop
 and exits, so a worker younger than ``MIN_LIFE`` seconds keeps serving (the runaway keeps its
 CPU meanwhile) until it is that old.
@@ -19,15 +19,27 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from server.runtime.execution import ChunkWriter, Executor, Outcome, QueryTimeout
-from server.runtime.procid import current_pid
 
 MIN_LIFE = 6.0  # seconds a worker lives at least: granian's crash-loop window is 5.5 s
+FLUSH_SECONDS = 0.2  # after the last request in flight left the app: time to send its bytes
+POLL_SECONDS = 0.02
 
 __all__ = ["Deadlines", "QueryTimeout"]
+
+_born = [time.monotonic()]  # when this process started (a forked worker: when it was forked)
+
+
+def _reborn() -> None:
+    _born[0] = time.monotonic()
+    _retiring.clear()
+
+
+_retiring = threading.Event()  # this process retires: its answers close their connections
+os.register_at_fork(after_in_child=_reborn)
 
 
 class Deadlines:
@@ -37,20 +49,42 @@ class Deadlines:
     def __init__(self, end_worker: bool = True, grace: float = 31.0) -> None:
         self.end_worker, self.grace = end_worker, grace
         self.executor = Executor()
-        self._retiring = threading.Event()
-        self._born = (0, 0.0)  # (pid, monotonic time the pid was first seen)
+        self._serving = 0  # requests in flight in this process
+        self._lock = threading.Lock()
+
+    def serving(self, app: Callable[..., Iterable[bytes]]) -> Callable[..., Iterable[bytes]]:
+        """``app`` counted as in flight while it runs and, for a streamed body, until the body
+        is closed: a retiring worker ends once nothing is in flight."""
+
+        def counted(environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
+            with self._lock:
+                self._serving += 1
+            try:
+                body = app(environ, start_response)
+            except BaseException:
+                self._left()
+                raise
+            if isinstance(body, list):  # complete: sent right after this (``FLUSH_SECONDS``)
+                self._left()
+                return body
+            return _Counted(body, self._left)
+
+        return counted
+
+    def _left(self) -> None:
+        with self._lock:
+            self._serving -= 1
 
     def run(self, job: Callable[[ChunkWriter], Any], seconds: float, threshold: int,
             limit: int) -> Outcome:
         """Run ``job`` on a helper thread; its first output within ``seconds``, else
         ``QueryTimeout`` (the job keeps running until ``after_timeout`` ends the worker)."""
-        self._age()
         return self.executor.run(job, seconds, threshold, limit)
 
     @property
     def closing(self) -> bool:
         """Whether this worker is retiring: its responses must close their connections."""
-        return self._retiring.is_set()
+        return _retiring.is_set()
 
     def after_timeout(self) -> None:
         """Once a timeout's 503 is sent: end this worker (or, if workers must not end, forget
@@ -58,26 +92,37 @@ class Deadlines:
         if not self.end_worker:
             self.executor.abandon()
             return
-        if self._retiring.is_set():
+        if _retiring.is_set():
             return
-        self._retiring.set()
-        wait = max(0.0, MIN_LIFE - self._age())
-        threading.Thread(target=_stop, args=(wait, self.grace), name="dlbio-retire",
+        _retiring.set()
+        wait = max(0.0, MIN_LIFE - (time.monotonic() - _born[0]))
+        threading.Thread(target=self._stop, args=(wait,), name="dlbio-retire",
                          daemon=True).start()
 
-    def _age(self) -> float:
-        pid, born = self._born
-        if pid != current_pid():  # a new worker (forked): its clock starts now
-            self._born = pid, born = current_pid(), time.monotonic()
-            self._retiring.clear()
-        return time.monotonic() - born
+    def _stop(self, wait: float) -> None:
+        """Stop accepting as the front would (SIGTERM) after ``wait`` seconds, then end the
+        process once nothing is in flight (``grace`` seconds after the signal at the latest)."""
+        time.sleep(wait)
+        os.kill(os.getpid(), signal.SIGTERM)
+        stop = time.monotonic() + self.grace
+        while self._serving > 0 and time.monotonic() < stop:
+            time.sleep(POLL_SECONDS)
+        time.sleep(FLUSH_SECONDS)
+        os._exit(0)
 
 
-def _stop(wait: float, grace: float) -> None:
-    """Stop this process as the front would (SIGTERM), after ``wait`` seconds; end it for sure
-    ``grace`` seconds later."""
-    time.sleep(wait)
-    backstop = threading.Timer(grace, os._exit, args=(0,))
-    backstop.daemon = True
-    backstop.start()
-    os.kill(os.getpid(), signal.SIGTERM)
+class _Counted:
+    """A streamed body whose ``leave`` runs once the server closes it."""
+
+    def __init__(self, body: Iterable[bytes], leave: Callable[[], None]) -> None:
+        self.body, self.leave = body, leave
+
+    def __iter__(self) -> Iterator[bytes]:
+        return iter(self.body)
+
+    def close(self) -> None:
+        """Close the body, then count the request out."""
+        try:
+            getattr(self.body, "close", lambda: None)()
+        finally:
+            self.leave()

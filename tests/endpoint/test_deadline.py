@@ -96,12 +96,20 @@ def test_cpu_is_freed_after_the_deadline(running_server: RunningServer, query: s
     assert requests.get(endpoint, params={"query": "ASK {}"}, timeout=30).status_code == 200
 
 
+def post_once_more(url: str, query: str) -> requests.Response:
+    """POST a query; once more if the connection was reset (a request can reach a retiring
+    worker's socket in the instant it closes: ``server/README.md``, Safety model)."""
+    try:
+        return requests.post(url, data={"query": query}, timeout=60)
+    except requests.ConnectionError:
+        return requests.post(url, data={"query": query}, timeout=60)
+
+
 def test_runaways_in_a_row_never_stop_the_server(running_server: RunningServer) -> None:
     # each ends its worker; granian must keep respawning (a worker lives at least MIN_LIFE)
     endpoint = f"{running_server.base}/sparql"
     for _ in range(3):
-        response = requests.post(endpoint, data={"query": RUNAWAY}, timeout=60)
-        assert response.status_code == 503
+        assert post_once_more(endpoint, RUNAWAY).status_code == 503
     assert cpu_settles(running_server.pid)
     assert Path(f"/proc/{running_server.pid}").exists()
     assert requests.get(endpoint, params={"query": "ASK {}"}, timeout=30).status_code == 200
