@@ -137,8 +137,9 @@ def workload(dataset: Dataset) -> list[tuple[str, str, str]]:
     ]
 
 
-def servers(dataset: Dataset, tools: Path) -> list[Server]:
-    """The six configurations (ours under both fronts, cold and cached), each on its own port."""
+def servers(dataset: Dataset, tools: Path, rdflib: bool) -> list[Server]:
+    """Native oxigraph and ours (what ``dlbio serve`` runs) cold and cached, each on its own
+    port; rdflib-endpoint too when asked."""
     ours = [sys.executable, "-c"]
     source = (f"kg_dir={str(dataset.kg_dir)!r}" if dataset.kg_dir
               else f"load={[str(p) for p in dataset.files]!r}")
@@ -148,20 +149,18 @@ def servers(dataset: Dataset, tools: Path) -> list[Server]:
         for path in dataset.files:
             subprocess.run([str(tools / "oxigraph"), "load", "--location", str(oxi_dir),
                             "--file", str(path)], check=True, capture_output=True)
-    cold, cached, native, rdflib, gcold, gcached = (free_port() for _ in range(6))
-    granian = {"DLBIO_FRONT": "granian"}
-    return [
+    cold, cached, native, other = (free_port() for _ in range(4))
+    found = [
         Server("native", [str(tools / "oxigraph"), "serve-read-only", "--location", str(oxi_dir),
                           "--bind", f"127.0.0.1:{native}"], native, path="/query"),
         Server("ours-cold", [*ours, run.format(port=cold)], cold, env={"DLBIO_CACHE_BYTES": "0"}),
         Server("ours-cached", [*ours, run.format(port=cached)], cached),
-        Server("granian-cold", [*ours, run.format(port=gcold)], gcold,
-               env={**granian, "DLBIO_CACHE_BYTES": "0"}),
-        Server("granian-cached", [*ours, run.format(port=gcached)], gcached, env=granian),
-        Server("rdflib-endpoint", [str(tools / "rdflib-endpoint"), "serve", "--host", "127.0.0.1",
-                                   "--port", str(rdflib), *map(str, dataset.files)], rdflib,
-               path="/"),
     ]
+    if rdflib:
+        found.append(Server("rdflib-endpoint", [str(tools / "rdflib-endpoint"), "serve", "--host",
+                                                "127.0.0.1", "--port", str(other),
+                                                *map(str, dataset.files)], other, path="/"))
+    return found
 
 
 def wrk(url: str, accept: str, seconds: int, connections: int) -> dict[str, float]:
@@ -183,42 +182,40 @@ def wrk(url: str, accept: str, seconds: int, connections: int) -> dict[str, floa
 
 
 FLOOR_QUERIES = {  # the cold small queries each floor is measured on
-    "gunicorn-floor": ("property lookup",),
-    "granian-floor": ("property lookup",),
-    "granian-engine-floor": ("property lookup", "ASK"),
+    "http-floor": ("property lookup",),
+    "engine-floor": ("property lookup", "ASK"),
 }
 
 
 def floor_servers(dataset: Dataset) -> list[Server]:
-    """The floors (``floor.py``) with our worker settings: the trivial WSGI app under each front,
-    and the engine-only app under granian on ``dataset``."""
+    """The floors (``floor.py``) under granian with our worker settings: the trivial WSGI app,
+    and the engine-only app on ``dataset``."""
     from server.runtime.serve import default_workers
     from server.settings import SETTINGS
 
-    sync, rust = free_port(), free_port()
-    gunicorn = [sys.executable, "-m", "gunicorn", "--chdir", str(HERE), "-w",
-                str(default_workers("gunicorn")), "-b", f"127.0.0.1:{sync}", "--log-level",
-                "warning", "floor:app"]
-    granian = [sys.executable, "-m", "granian", "--interface", "wsgi", "--working-dir", str(HERE),
-               "--host", "127.0.0.1", "--port", str(rust), "--workers",
-               str(default_workers("granian")), "--blocking-threads",
-               str(SETTINGS["DLBIO_THREADS"][0]), "--log-level", "warning", "floor:app"]
-    if SETTINGS["DLBIO_BATCH_SCHEDULING"][0] and shutil.which("chrt"):  # our workers' policy
-        granian = ["chrt", "--batch", "0", *granian]
-    engine = free_port()
-    granian_engine = [*granian[:granian.index("--port") + 1], str(engine),
-                      *granian[granian.index("--port") + 2:-1], "floor:engine_app"]
+    rust, engine = free_port(), free_port()
+
+    def granian(port: int, app: str) -> list[str]:
+        command = [sys.executable, "-m", "granian", "--interface", "wsgi", "--working-dir",
+                   str(HERE), "--host", "127.0.0.1", "--port", str(port), "--workers",
+                   str(default_workers()), "--blocking-threads",
+                   str(SETTINGS["DLBIO_THREADS"][0]), "--log-level", "warning", app]
+        if SETTINGS["DLBIO_BATCH_SCHEDULING"][0] and shutil.which("chrt"):  # our workers' policy
+            command = ["chrt", "--batch", "0", *command]
+        return command
+
     files = os.pathsep.join(str(path) for path in dataset.files)
-    return [Server("gunicorn-floor", gunicorn, sync), Server("granian-floor", granian, rust),
-            Server("granian-engine-floor", granian_engine, engine,
+    return [Server("http-floor", granian(rust, "floor:app"), rust),
+            Server("engine-floor", granian(engine, "floor:engine_app"), engine,
                    env={"DLBIO_BENCH_FILES": files})]
 
 
-def bench_dataset(dataset: Dataset, tools: Path, seconds: int, connections: int) -> dict:
+def bench_dataset(dataset: Dataset, tools: Path, seconds: int, connections: int,
+                  rdflib: bool = False) -> dict:
     """Start every server, then run each query against each server in turn (interleaved, so a
     change in background load hits all servers alike)."""
     queries = workload(dataset)
-    started = [*servers(dataset, tools), *floor_servers(dataset)]
+    started = [*servers(dataset, tools, rdflib), *floor_servers(dataset)]
     results: dict[str, dict[str, dict[str, float]]] = {s.name: {} for s in started}
     load = [os.getloadavg()[0]]
     try:
@@ -273,11 +270,13 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--synthetic", type=int, default=200_000)
     parser.add_argument("--out", type=Path, default=HERE / "RESULTS.md")
+    parser.add_argument("--rdflib", action="store_true", help="also run rdflib-endpoint (slow)")
     args = parser.parse_args()
     WORK.mkdir(parents=True, exist_ok=True)
     runs = []
     for dataset in datasets(args.synthetic):
-        runs.append(bench_dataset(dataset, args.tools, args.seconds, args.connections))
+        runs.append(bench_dataset(dataset, args.tools, args.seconds, args.connections,
+                                  args.rdflib))
         (HERE / "results.json").write_text(json.dumps(runs, indent=1) + "\n", encoding="utf-8")
     from report import markdown
 

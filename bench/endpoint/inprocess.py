@@ -1,15 +1,11 @@
 """In-process cost of one uncached /sparql request: the app called with a prebuilt WSGI environ.
 
-No server, no sockets: what is measured is the Python side of a request (framework or fast path,
-protocol parsing, checks, negotiation, ETag, execution through the Executor, serialization).
+No server, no sockets: what is measured is the Python side of a request (dispatcher, request
+parsing, checks, negotiation, ETag, execution on the helper thread, serialization), uncached and
+cached.
 
-    .venv/bin/python bench/endpoint/inprocess.py                 # fast path on and off
-    .venv/bin/python bench/endpoint/inprocess.py --inline        # queries on the request thread
-    .venv/bin/python bench/endpoint/inprocess.py --profile 20    # cProfile top 20 (fast path)
-
-``--inline`` puts a stand-in ``gunicorn.socket`` into the environ, so ``sparql._guard`` runs the
-query on the calling thread under the watchdog, as under gunicorn, instead of handing it to the
-helper thread.
+    .venv/bin/python bench/endpoint/inprocess.py                 # cold and cached
+    .venv/bin/python bench/endpoint/inprocess.py --profile 20    # cProfile top 20 (cold)
 """
 
 from __future__ import annotations
@@ -30,7 +26,7 @@ QUERY_STRING = (
 )
 
 
-def environ(inline: bool) -> dict[str, Any]:
+def environ() -> dict[str, Any]:
     """A GET /sparql environ for the lookup, as a WSGI server would pass it."""
     env: dict[str, Any] = {
         "REQUEST_METHOD": "GET", "SCRIPT_NAME": "", "PATH_INFO": "/sparql",
@@ -40,14 +36,12 @@ def environ(inline: bool) -> dict[str, Any]:
         "wsgi.input": io.BytesIO(b""), "wsgi.errors": sys.stderr, "wsgi.multithread": False,
         "wsgi.multiprocess": True, "wsgi.run_once": False,
     }
-    if inline:
-        env["gunicorn.socket"] = object()  # only touched if the deadline fires
     return env
 
 
-def run(app: Any, inline: bool, count: int) -> float:
+def run(app: Any, count: int) -> float:
     """Seconds per request over ``count`` requests (each gets a fresh copy of the environ)."""
-    template = environ(inline)
+    template = environ()
     seen: list[str] = []
 
     def start_response(status: str, headers: list, exc_info: Any = None) -> None:
@@ -58,7 +52,7 @@ def run(app: Any, inline: bool, count: int) -> float:
         b"".join(result)
         getattr(result, "close", lambda: None)()
 
-    for _ in range(200):  # warm up: caches, helper thread, watchdog thread
+    for _ in range(200):  # warm up: caches, helper thread
         one()
     started = time.perf_counter()
     for _ in range(count):
@@ -72,26 +66,25 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=3000, help="requests per round")
     parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--inline", action="store_true", help="run queries on the request thread")
-    parser.add_argument("--profile", type=int, metavar="N", help="cProfile top N of the fast path")
+    parser.add_argument("--profile", type=int, metavar="N", help="cProfile top N (cold)")
     args = parser.parse_args()
-    apps = {flag: create_app({"DLBIO_CACHE_BYTES": 0, "DLBIO_FAST_PATH": flag})
-            for flag in (False, True)}
+    apps = {name: create_app({"DLBIO_CACHE_BYTES": size}).wsgi_app
+            for name, size in (("cold", 0), ("cached", 64 * 1024 * 1024))}
     if args.profile:
-        run(apps[True], args.inline, 200)
+        run(apps["cold"], 200)
         profiler = cProfile.Profile()
         profiler.enable()
-        run(apps[True], args.inline, args.count)
+        run(apps["cold"], args.count)
         profiler.disable()
         pstats.Stats(profiler).sort_stats("tottime").print_stats(args.profile)
         return
-    rounds: dict[bool, list[float]] = {flag: [] for flag in apps}
+    rounds: dict[str, list[float]] = {name: [] for name in apps}
     for _ in range(args.rounds):  # interleaved: background load hits both alike
-        for flag, app in apps.items():
-            rounds[flag].append(run(app, args.inline, args.count) * 1e6)
-    for flag, values in rounds.items():
-        print(f"fast path {'on ' if flag else 'off'}  inline={args.inline}  best "
-              f"{min(values):6.1f}  median {sorted(values)[len(values) // 2]:6.1f} µs/request")
+        for name, app in apps.items():
+            rounds[name].append(run(app, args.count) * 1e6)
+    for name, values in rounds.items():
+        print(f"{name:6}  best {min(values):6.1f}  median {sorted(values)[len(values) // 2]:6.1f}"
+              " µs/request")
 
 
 if __name__ == "__main__":
