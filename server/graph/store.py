@@ -209,7 +209,7 @@ class Reloader:
     """Follows ``DLBIO_KG_DIR`` (the ``current`` symlink) to new releases, off the request path.
 
     A daemon thread per worker (started by the worker's first request: threads do not survive
-    gunicorn's fork) checks where the folder points every ``interval`` seconds; when it moves it
+    the front's fork) checks where the folder points every ``interval`` seconds; when it moves it
     loads the new release completely, then swaps the app's KG in one assignment. Requests pin
     the KG they started with (``current_kg``), so each response is wholly old or wholly new. A
     release that fails to load is skipped and the old one stays served. A worker that learns
@@ -265,7 +265,7 @@ class Reloader:
 
 
 def init_app(app: Flask) -> None:
-    """Open the configured data once (before gunicorn forks its workers) and attach it."""
+    """Open the configured data once (before the front forks its workers) and attach it."""
     if app.config["DLBIO_LOAD"]:
         kg = load_files(list(app.config["DLBIO_LOAD"]))
     else:

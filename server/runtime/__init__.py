@@ -1,2 +1,3 @@
-"""The process runtime: the HTTP front and its workers, query deadlines (watchdog, executor,
-retiring a worker), per-client limits, and the warm-up done before workers fork."""
+"""The process runtime: the HTTP front (granian) and its workers, query deadlines (the helper
+threads and retiring a worker after a runaway), per-client limits, and the warm-up done before
+workers fork."""

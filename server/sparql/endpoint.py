@@ -30,6 +30,7 @@ from server.sparql.cache import ResultCache
 from server.sparql.querytext import QueryRefused, full_dump_graph, inspect
 from server.web.errors import ApiError, reply_for
 from server.web.httputil import (
+    METHODS,
     PREFLIGHT_HEADERS,
     VARY,
     Reply,
@@ -361,7 +362,7 @@ class _Timeout(ApiError):
 def _preflight(environ: dict[str, Any]) -> Reply:
     """The answer to a CORS preflight (``OPTIONS``)."""
     asked = environ.get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS")
-    return Reply(200, [("Allow", "GET, HEAD, OPTIONS, POST"), ("Content-Length", "0"),
+    return Reply(200, [("Allow", METHODS), ("Content-Length", "0"),
                        *PREFLIGHT_HEADERS.items(),
                        ("Access-Control-Allow-Headers", asked or "Accept, Content-Type")])
 

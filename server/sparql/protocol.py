@@ -2,8 +2,7 @@
 
 Query via GET ``?query=``, POST ``application/x-www-form-urlencoded`` or POST
 ``application/sparql-query``. Any form of update is refused: this endpoint is read-only.
-``parse`` reads a Flask request or anything with the same few attributes (``server.sparql.fastpath``
-builds one straight from the WSGI environ).
+``parse`` reads a werkzeug request (or anything with the same few attributes).
 """
 
 from __future__ import annotations

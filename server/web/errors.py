@@ -13,14 +13,13 @@ import logging
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
-from server.web.httputil import Reply, to_response
+from server.web.httputil import METHODS, Reply, to_response
 
 MESSAGES = {
     404: "not found: the SPARQL endpoint is at /sparql",
     405: "method not allowed: use GET or POST",
     413: "request body too large",
 }
-ALLOWED_METHODS = "GET, POST, OPTIONS"
 log = logging.getLogger("server")
 
 
@@ -63,7 +62,7 @@ def reply_for(error: Exception, accept: str | None, body_limit: int | None = Non
         message = MESSAGES.get(status) or (error.description or error.name)
         if status == 413:
             message = f"request body too large: the limit is {body_limit} bytes"
-        headers = {"Allow": ALLOWED_METHODS} if status == 405 else None
+        headers = {"Allow": METHODS} if status == 405 else None
         return error_reply(status, message, accept, headers)
     log.error("unhandled error", exc_info=error)
     return error_reply(500, "internal server error", accept)

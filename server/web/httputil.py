@@ -22,8 +22,9 @@ CORS_HEADERS = {
     "Access-Control-Expose-Headers": "ETag, Content-Length, Content-Encoding",
 }
 CORS_LIST = list(CORS_HEADERS.items())  # what ``add_cors`` appends, for WSGI header lists
+METHODS = "GET, POST, OPTIONS"  # what /sparql answers (HEAD too, as GET without the body)
 PREFLIGHT_HEADERS = {
-    "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+    "Access-Control-Allow-Methods": METHODS,
     "Access-Control-Max-Age": "86400",
 }
 

@@ -1,8 +1,7 @@
 """Security headers on every response: CSP, nosniff, no framing, a referrer policy.
 
-``SecureHeaders`` wraps the whole WSGI app, so answers that never enter Flask (the SPARQL fast
-path, result-cache hits, limiter refusals) carry them too; ``SECURITY_LIST`` is what the
-watchdog's raw 503 adds. The pages load scripts, styles and data only from this origin; the
+``SecureHeaders`` wraps the whole WSGI app, so answers that never enter Flask (every ``/sparql``
+answer, limiter refusals) carry them too. The pages load scripts, styles and data only from this origin; the
 JSON-LD and JSON configuration ``<script>`` blocks are data, which CSP does not execute.
 """
 
