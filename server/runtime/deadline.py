@@ -5,7 +5,8 @@ pyoxigraph cannot cancel a running query, so every query runs on a helper thread
 (``server.runtime.execution``) while the request thread waits for it with the deadline and
 answers 503 itself; only ending the process stops the runaway. After its 503 the worker
 *retires*: every later response closes its connection (``closing``), and once the 503 has been
-sent the worker stops accepting the way the front stops it (SIGTERM), waits until the requests in
+sent and ``DRAIN_SECONDS`` have passed the worker stops accepting the way the front stops it
+(SIGTERM), waits until the requests in
 flight (``serving``) have been answered, and ends; ``grace`` seconds after the signal it ends
 whatever still runs. The front forks a replacement.
 granian's public ``Server`` treats a worker that dies within 5.5 s of its respawn as a crash loop
@@ -25,6 +26,8 @@ from typing import Any
 from server.runtime.execution import ChunkWriter, Executor, Outcome, QueryTimeout
 
 MIN_LIFE = 6.0  # seconds a worker lives at least: granian's crash-loop window is 5.5 s
+DRAIN_SECONDS = 0.2  # answering with Connection: close before the stop: busy kept-alive
+# connections are closed by the server after an answer, not while a request is on its way
 FLUSH_SECONDS = 0.2  # after the last request in flight left the app: time to send its bytes
 POLL_SECONDS = 0.02
 
@@ -95,7 +98,7 @@ class Deadlines:
         if _retiring.is_set():
             return
         _retiring.set()
-        wait = max(0.0, MIN_LIFE - (time.monotonic() - _born[0]))
+        wait = max(DRAIN_SECONDS, MIN_LIFE - (time.monotonic() - _born[0]))
         threading.Thread(target=self._stop, args=(wait,), name="dlbio-retire",
                          daemon=True).start()
 
