@@ -5,6 +5,7 @@ Exit codes: 0 ok, 1 data invalid (or build failed), 2 usage error.
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from collections.abc import Iterator
@@ -218,7 +219,9 @@ def serve(
     from server.graph.store import KGError
     from server.runtime.serve import PortUnavailable, run
 
-    kg_dir = None if load else str(_paths(build_dir=build_dir).current)
+    # --build-dir or DLBIO_BUILD_DIR name the build folder; else the server's DLBIO_KG_DIR applies
+    chosen = build_dir or os.environ.get("DLBIO_BUILD_DIR")
+    kg_dir = str(_paths(build_dir=build_dir).current) if chosen and not load else None
     try:
         run(
             host=host,

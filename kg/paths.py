@@ -14,6 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+BUILD_DIR = Path("build")  # the build folder, relative to where dlbio runs
+CURRENT = "current"  # the symlink in it to the release being served
+#: The release served by default (the server's ``DLBIO_KG_DIR`` default).
+DEFAULT_KG_DIR = BUILD_DIR / CURRENT
 
 
 def _from_env(name: str, default: Path) -> Path:
@@ -44,7 +48,7 @@ class Paths:
     @property
     def current(self) -> Path:
         """Symlink to the release being served."""
-        return self.build / "current"
+        return self.build / CURRENT
 
     @property
     def parse_cache(self) -> Path:
@@ -62,7 +66,7 @@ def default_paths(data: Path | None = None, build: Path | None = None) -> Paths:
     return Paths(
         schema=_from_env("DLBIO_SCHEMA", Path("schema", "dlbio.yaml")),
         data=data or _from_env("DLBIO_DATA_DIR", Path("data")),
-        build=build or _from_env("DLBIO_BUILD_DIR", Path("build")),
+        build=build or _from_env("DLBIO_BUILD_DIR", BUILD_DIR),
         schema_cache=_optional_from_env("DLBIO_SCHEMA_CACHE"),
         queries=_from_env("DLBIO_QUERIES_DIR", Path("queries")),
     )

@@ -11,6 +11,8 @@ import os
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from kg.paths import DEFAULT_KG_DIR
+
 PREFIX = "DLBIO_"
 
 
@@ -31,7 +33,7 @@ def _as_bool(value: Any) -> bool:
 
 # name -> (default, converter)
 SETTINGS: dict[str, tuple[Any, Callable[[Any], Any]]] = {
-    "DLBIO_KG_DIR": ("build/current", str),
+    "DLBIO_KG_DIR": (str(DEFAULT_KG_DIR), str),
     "DLBIO_LOAD": ((), _as_list),
     "DLBIO_STORE": ("memory", str),  # "memory" (fast) or "disk" (KG_DIR/store, read-only)
     "DLBIO_BASE_IRI": ("https://w3id.org/dlbio/", str),

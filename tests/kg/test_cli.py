@@ -111,6 +111,14 @@ def test_serve_without_a_build_is_a_usage_error(runner, tmp_path):
     assert "run `dlbio build`" in result.output
 
 
+def test_serve_reads_the_release_from_dlbio_kg_dir(runner, tmp_path, monkeypatch):
+    """Without --build-dir the server's own setting names the release (one default, not two)."""
+    monkeypatch.setenv("DLBIO_KG_DIR", str(tmp_path / "elsewhere"))
+    result = runner.invoke(cli, ["serve", "--port", "0"])
+    assert result.exit_code == 2
+    assert "elsewhere" in result.output
+
+
 def test_syntax_error_names_an_unknown_prefix_and_the_declared_ones(runner, built_fixture):
     result = _query(runner, built_fixture, "SELECT ?x WHERE { ?x foo:bar ?y }")
     assert result.exit_code == 2

@@ -59,3 +59,17 @@ def ld_app(ld_release: BuildResult) -> Flask:
 def client(ld_app: Flask) -> FlaskClient:
     """A test client of the linked-data app."""
     return ld_app.test_client()
+
+
+#: Fixtures that start a server process or a browser; the folder's other tests that use the
+#: in-process ``client`` are marked ``quick`` (``pytest -m quick``).
+LIVE_FIXTURES = frozenset({"live", "browser", "page"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark this folder's in-process page tests ``quick``."""
+    here = Path(__file__).parent
+    for item in items:
+        names = set(getattr(item, "fixturenames", ()))
+        if item.path.parent == here and "client" in names and not LIVE_FIXTURES & names:
+            item.add_marker(pytest.mark.quick)
