@@ -8,7 +8,11 @@ answers 503 itself; only ending the process stops the runaway. After its 503 the
 sent and ``DRAIN_SECONDS`` have passed the worker stops accepting the way the front stops it
 (SIGTERM), waits until the requests in
 flight (``serving``) have been answered, and ends; ``grace`` seconds after the signal it ends
-whatever still runs. The front forks a replacement.
+whatever still runs. The front forks a replacement. Under ``dlbio serve`` the workers retire one
+at a time (``take_turns``, ``server.runtime.turns``): a retiring worker sends itself the signal
+only while it holds the server's retirement baton and another worker's socket listens, so runaways
+hitting every worker at once never leave the address without a listening socket (the 503 still
+goes out at the deadline; only the stop waits).
 granian's public ``Server`` treats a worker that dies within 5.5 s of its respawn as a crash loop
 and exits, so a worker younger than ``MIN_LIFE`` seconds keeps serving (the runaway keeps its
 CPU meanwhile) until it is that old.
@@ -24,6 +28,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from server.runtime.execution import ChunkWriter, Executor, Outcome, QueryTimeout
+from server.runtime.turns import REPLACEMENT_PATIENCE, Turns
 
 MIN_LIFE = 6.0  # seconds a worker lives at least: granian's crash-loop window is 5.5 s
 DRAIN_SECONDS = 0.2  # answering with Connection: close before the stop: busy kept-alive
@@ -54,6 +59,12 @@ class Deadlines:
         self.executor = Executor()
         self._serving = 0  # requests in flight in this process
         self._lock = threading.Lock()
+        self.turns: Turns | None = None
+
+    def take_turns(self, workers: int) -> None:
+        """Make the ``workers`` of one server retire one at a time (call it in the master,
+        before the workers fork)."""
+        self.turns = Turns(workers)
 
     def serving(self, app: Callable[..., Iterable[bytes]]) -> Callable[..., Iterable[bytes]]:
         """``app`` counted as in flight while it runs and, for a streamed body, until the body
@@ -103,9 +114,12 @@ class Deadlines:
                          daemon=True).start()
 
     def _stop(self, wait: float) -> None:
-        """Stop accepting as the front would (SIGTERM) after ``wait`` seconds, then end the
-        process once nothing is in flight (``grace`` seconds after the signal at the latest)."""
+        """Stop accepting as the front would (SIGTERM) after ``wait`` seconds and, with
+        ``take_turns``, once this worker's turn has come; then end the process once nothing is
+        in flight (``grace`` seconds after the signal at the latest)."""
         time.sleep(wait)
+        if self.turns is not None:  # a holder keeps the baton for its wait and grace at most
+            self.turns.take_turn(REPLACEMENT_PATIENCE + self.grace + FLUSH_SECONDS + 1.0)
         os.kill(os.getpid(), signal.SIGTERM)
         stop = time.monotonic() + self.grace
         while self._serving > 0 and time.monotonic() < stop:

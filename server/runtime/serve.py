@@ -5,7 +5,7 @@ granian's workers are forked from it, sharing the in-memory store and the shared
 generation. Each worker serves HTTP/1.1 with keep-alive on ``threads`` request threads; a query
 runs on a helper thread under its deadline (``server.runtime.deadline``), and a worker whose
 query hit the deadline answers 503, stops (SIGTERM, as granian stops a worker) and is respawned
-by granian (``respawn_failed_workers``).
+by granian (``respawn_failed_workers``); workers retire one at a time (``server.runtime.turns``).
 
 >>> run(port=8000, load=["tests/endpoint/fixtures/protocol.trig"])  # doctest: +SKIP
 """
@@ -144,9 +144,12 @@ def run(
     app = _prepared_app(load, kg_dir, timeout)
     if app.config["DLBIO_BATCH_SCHEDULING"] and not batch_scheduling():
         app.logger.warning("SCHED_BATCH is not available here: workers keep the default policy")
+    workers = workers or default_workers()
+    # before the fork: the workers share the retirement baton
+    app.extensions["dlbio_sparql"].deadlines.take_turns(workers)
     server = Server(
         "server:create_app", address=host, port=port, interface=Interfaces.WSGI,
-        workers=workers or default_workers(), blocking_threads=threads or app.config["DLBIO_THREADS"],
+        workers=workers, blocking_threads=threads or app.config["DLBIO_THREADS"],
         websockets=False, respawn_failed_workers=True, workers_kill_timeout=WORKERS_KILL_TIMEOUT,
         log_level="warning",  # type: ignore[arg-type]
         log_access=access_log,

@@ -1,5 +1,6 @@
 """The wall-clock deadline on the real front: a runaway query is answered 503, its CPU freed, and
-other clients are served meanwhile.
+other clients are served meanwhile; the retirement baton and the listening-socket check that make
+workers retire one at a time (``server.runtime.turns``).
 
 The session server runs with a 2 s deadline; the runaway query is a four-way cross join of the
 400-triple synthetic graph (2.56·10¹⁰ rows: minutes of work without the deadline). Bounds are
@@ -9,6 +10,10 @@ generous (a loaded 2-core machine); how fast the 503 comes is measured in ``benc
 from __future__ import annotations
 
 import os
+import signal
+import socket
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -18,6 +23,7 @@ import requests
 from flask import Flask
 from liveserver import worker_pids
 
+from server.runtime.turns import Turns, others_listening
 from tests.endpoint.conftest import QUERY_TIMEOUT, SYNTHETIC_GRAPH, RunningServer
 
 RUNAWAY = (
@@ -124,3 +130,45 @@ def test_deadline_without_process_exit_still_answers_503(app: Flask) -> None:
     assert response.status_code == 503
     assert "time limit of 0.2 s" in response.json["error"]["message"]
     assert client.get("/sparql", query_string={"query": "ASK {}"}).json["boolean"] is True
+
+
+def test_the_retirement_baton_has_one_holder_and_is_freed_when_it_dies() -> None:
+    turns = Turns(workers=2)
+    child = os.fork()
+    if child == 0:  # the holder: takes the baton, then waits to be killed
+        turns.baton(patience=10)
+        time.sleep(60)
+        os._exit(0)
+    try:
+        stop = time.monotonic() + 30
+        while (fd := turns.baton()) is not None and time.monotonic() < stop:
+            os.close(fd)  # the child has not taken it yet
+            time.sleep(0.01)
+        assert fd is None  # held by the child
+    finally:
+        os.kill(child, signal.SIGKILL)
+        os.waitpid(child, 0)
+    fd = turns.baton(patience=10)  # the kernel released it with the child
+    assert fd is not None
+    os.close(fd)
+
+
+def test_others_listening_sees_another_process_on_the_same_address() -> None:
+    with socket.socket() as mine:
+        mine.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        mine.bind(("127.0.0.1", 0))
+        mine.listen()
+        port = mine.getsockname()[1]
+        assert others_listening() is False
+        code = ("import socket, time; s = socket.socket(); "
+                "s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1); "
+                f"s.bind(('127.0.0.1', {port})); s.listen(); print('up', flush=True); "
+                "time.sleep(60)")
+        other = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE)
+        try:
+            assert other.stdout is not None and other.stdout.readline() == b"up\n"
+            assert others_listening() is True
+        finally:
+            other.kill()
+            other.wait()
+        assert others_listening() is False
