@@ -271,6 +271,7 @@ def _build_release(
     try:
         shapes = (artifacts.shacl, locator) if shacl else None
         result = _write_release(staging, lines, step, shapes)
+        artifacts.finish()  # the schema documentation is generated beside the OWL
         write_release_docs(staging, paths.schema, artifacts.folder, paths.queries)
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
         release = paths.releases / f"{stamp}-{result.version}"

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-import curies
+from functools import cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import curies
 
 BASE = "https://w3id.org/dlbio/"
 SCHEMA_NS = BASE + "schema/"
@@ -62,11 +66,21 @@ SCHEMES = {
 }
 
 
-#: CURIE expansion and compaction with the prefixes above (longest namespace wins).
-CONVERTER = curies.Converter.from_prefix_map(PREFIXES)
-#: Prefix (and synonym) → namespace, read once: ``Converter.expand`` rebuilds this map at every
-#: call, a third of the build's conversion time.
-_NAMESPACES = CONVERTER.prefix_map
+@cache
+def converter() -> curies.Converter:
+    """CURIE expansion and compaction with the prefixes above (longest namespace wins).
+
+    Built at first use: importing ``curies`` (and pydantic with it) costs ~0.2 s, which every
+    ``dlbio`` command would otherwise pay although most never compact an IRI.
+    """
+    import curies
+
+    return curies.Converter.from_prefix_map(PREFIXES)
+
+
+#: Prefix → namespace for our own CURIEs, looked up directly: ``Converter.expand`` rebuilds its
+#: map at every call, a third of the build's conversion time.
+_NAMESPACES = PREFIXES
 
 
 def expand(curie: str) -> str:
@@ -80,7 +94,7 @@ def expand(curie: str) -> str:
         return curie
     namespace = _NAMESPACES.get(prefix) if colon else None
     if namespace is None:  # not one of ours: curies decides (and refuses a string without ':')
-        return CONVERTER.expand(curie) or curie
+        return converter().expand(curie) or curie
     return namespace + local
 
 
@@ -90,4 +104,4 @@ def compact(iri: str) -> str:
     >>> compact("https://w3id.org/dlbio/schema/Method"), compact("http://example.org/x")
     ('dlbio:Method', 'http://example.org/x')
     """
-    return CONVERTER.compress(iri) or iri
+    return converter().compress(iri) or iri

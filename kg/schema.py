@@ -3,7 +3,7 @@
 Generated artifacts (JSON Schema, SHACL shapes, OWL, Markdown docs and a slot/class URI index)
 go to ``build/schema/``, keyed by the schema file's SHA-256 so they are regenerated exactly when
 the schema changes and LinkML (slow to import) is loaded only then. What the build needs (JSON
-Schema, shapes, index) is generated in-process; OWL and docs in a second process on the other core.
+Schema, shapes, index) is generated in-process; OWL, docs and the site's schema documentation in a second process on the other core.
 """
 
 from __future__ import annotations
@@ -112,9 +112,12 @@ def _generate(schema: Path, folder: Path) -> None:
 
 
 def generate_extras(schema: Path, folder: Path) -> None:
-    """OWL and Markdown docs into ``folder`` (each moved in place whole), then the done mark."""
+    """OWL, Markdown docs and the site's schema documentation into ``folder`` (each moved in
+    place whole), then the done mark."""
     from linkml.generators.docgen import DocGenerator
     from linkml.generators.owlgen import OwlSchemaGenerator
+
+    from kg.release_docs import cached_schema_documentation
 
     source = str(schema)
     staging = Path(tempfile.mkdtemp(prefix=".extras-", dir=folder))
@@ -130,6 +133,7 @@ def generate_extras(schema: Path, folder: Path) -> None:
     shutil.rmtree(folder / "docs", ignore_errors=True)
     os.replace(staging / "docs", folder / "docs")
     staging.rmdir()
+    cached_schema_documentation(schema, folder)
     (folder / EXTRAS_DONE).write_text("")
 
 
