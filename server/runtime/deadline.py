@@ -24,11 +24,12 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from server.runtime.execution import ChunkWriter, Executor, Outcome, QueryTimeout
 from server.runtime.turns import REPLACEMENT_PATIENCE, Turns
+from server.web.httputil import ClosingBody
 
 MIN_LIFE = 6.0  # seconds a worker lives at least: granian's crash-loop window is 5.5 s
 DRAIN_SECONDS = 0.2  # answering with Connection: close before the stop: busy kept-alive
@@ -81,7 +82,7 @@ class Deadlines:
             if isinstance(body, list):  # complete: sent right after this (``FLUSH_SECONDS``)
                 self._left()
                 return body
-            return _Counted(body, self._left)
+            return ClosingBody(body, self._left)  # counted out once closed
 
         return counted
 
@@ -126,20 +127,3 @@ class Deadlines:
             time.sleep(POLL_SECONDS)
         time.sleep(FLUSH_SECONDS)
         os._exit(0)
-
-
-class _Counted:
-    """A streamed body whose ``leave`` runs once the server closes it."""
-
-    def __init__(self, body: Iterable[bytes], leave: Callable[[], None]) -> None:
-        self.body, self.leave = body, leave
-
-    def __iter__(self) -> Iterator[bytes]:
-        return iter(self.body)
-
-    def close(self) -> None:
-        """Close the body, then count the request out."""
-        try:
-            getattr(self.body, "close", lambda: None)()
-        finally:
-            self.leave()

@@ -87,7 +87,7 @@ def status_line(status: int) -> str:
     return f"{status} {HTTP_STATUS_CODES.get(status, 'unknown').upper()}"
 
 
-class _Closing:
+class ClosingBody:
     """A response body that runs ``on_close`` after the server closes it."""
 
     def __init__(self, body: Iterable[bytes], on_close: Callable[[], None]) -> None:
@@ -112,7 +112,7 @@ def send(reply: Reply, start_response: Callable[..., Any], method: str = "GET",
     body = reply.body
     if isinstance(body, bytes):
         body = [body] if reply.status != 304 and method != "HEAD" else []
-    return body if reply.on_close is None else _Closing(body, reply.on_close)
+    return body if reply.on_close is None else ClosingBody(body, reply.on_close)
 
 
 def add_cors(response: Response) -> Response:
