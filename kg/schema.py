@@ -3,7 +3,8 @@
 Generated artifacts (JSON Schema, SHACL shapes, OWL, Markdown docs and a slot/class URI index)
 go to ``build/schema/``, keyed by the schema file's SHA-256 so they are regenerated exactly when
 the schema changes and LinkML (slow to import) is loaded only then. What the build needs (JSON
-Schema, shapes, index) is generated in-process; OWL, docs and the site's schema documentation in a second process on the other core.
+Schema, shapes, index) is generated in-process; OWL, docs and the site's schema documentation in a child process forked once LinkML is
+imported, on the other core.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ import hashlib
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass, field
@@ -47,12 +47,12 @@ class SchemaArtifacts:
     ancestors: dict[str, list[str]]
     enum_meanings: dict[str, dict[str, str]]
     relation_chains: dict[str, list[str]]
-    pending: subprocess.Popen | None = field(default=None, compare=False, repr=False)
+    pending: Extras | None = field(default=None, compare=False, repr=False)
 
     def finish(self) -> None:
         """Wait for the OWL and docs being generated in the background; raise if that failed."""
-        if self.pending is not None and self.pending.wait() != 0:
-            raise RuntimeError(f"generating OWL and docs failed (exit {self.pending.returncode})")
+        if self.pending is not None:
+            self.pending.wait()
 
     def is_a(self, cls: str, ancestor: str) -> bool:
         """Whether ``cls`` is ``ancestor`` or one of its subclasses."""
@@ -148,18 +148,31 @@ def _generate_into(schema: Path, folder: Path) -> None:
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def _stop(process: subprocess.Popen | None) -> None:
-    if process is not None:
-        process.terminate()
-        process.wait()
+class Extras:
+    """``generate_extras`` in a child forked once LinkML is imported, so the child does not pay
+    for importing it again (~1 s of a cold build's critical path); ``wait`` is idempotent."""
+
+    def __init__(self, schema: Path, folder: Path) -> None:
+        import linkml.generators  # noqa: F401 (imported once, shared with the child)
+
+        from kg.parallel import Forked
+
+        self._child: Forked | None = Forked(generate_extras, schema, folder)
+
+    def wait(self) -> None:
+        """Wait for the child; raises BuildFailed if it failed."""
+        child, self._child = self._child, None
+        if child is not None:
+            child.result()
+
+    def stop(self) -> None:
+        """Stop the child (the build failed elsewhere)."""
+        child, self._child = self._child, None
+        if child is not None:
+            child.cancel()
 
 
-def _start_extras(schema: Path, folder: Path) -> subprocess.Popen:
-    argv = [sys.executable, "-m", "kg.schema", str(schema), str(folder)]
-    return subprocess.Popen(argv, stdin=subprocess.DEVNULL)
-
-
-def _load(folder: Path, digest: str, pending: subprocess.Popen | None) -> SchemaArtifacts:
+def _load(folder: Path, digest: str, pending: Extras | None) -> SchemaArtifacts:
     document = json.loads((folder / INDEX_FILE).read_text())
     index = document["classes"]
     slots = {
@@ -190,12 +203,13 @@ def ensure_artifacts(schema: Path, out_root: Path, wait: bool = True) -> SchemaA
     pending = None
     if not (folder / EXTRAS_DONE).exists():
         folder.mkdir(parents=True, exist_ok=True)
-        pending = _start_extras(schema, folder)
+        pending = Extras(schema, folder)
     if not (folder / INDEX_FILE).exists():
         try:
             _generate_into(schema, folder)
         except BaseException:
-            _stop(pending)
+            if pending is not None:
+                pending.stop()
             raise
     artifacts = _load(folder, digest, pending)
     if wait:
