@@ -29,6 +29,8 @@ BROADER = expand("skos:broader")
 SUBCLASS = expand("rdfs:subClassOf")
 GITHUB = expand("dlbio:githubRepository")
 URL = expand("schema:url")
+DESCRIPTION = expand("dcterms:description")
+LINK = expand("dlbio:link")
 ISSUED = expand("dcterms:issued")
 Term = ox.NamedNode | ox.Literal | ox.BlankNode
 

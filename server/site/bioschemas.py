@@ -15,7 +15,7 @@ import re
 from typing import Any
 
 from kg.namespaces import EDAM, PREFIXES, expand
-from server.graph.kgindex import LABEL, KGIndex
+from server.graph.kgindex import DESCRIPTION, LABEL, LINK, URL, KGIndex
 from server.site.related import METHOD
 from server.web.security import escape_script_data
 
@@ -32,9 +32,6 @@ PROFILES = {
 ARTICLE = expand("schema:ScholarlyArticle")
 CONCEPT = expand("skos:Concept")
 OWL_CLASS = expand("owl:Class")
-DESCRIPTION = expand("dcterms:description")
-URL = expand("schema:url")
-LINK = expand("dlbio:link")
 LINK_TYPE = expand("dcterms:type")
 EDAM_SET = EDAM.rstrip("/")
 #: bio.tools tool type for a link type of the list (the same rule as ``dlbio export biotools``).

@@ -11,18 +11,24 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from kg.namespaces import EDAM, expand
-from server.graph.kgindex import LABEL, RDF_TYPE, REPLACED_BY, TITLE, KGIndex
+from server.graph.kgindex import (
+    DESCRIPTION,
+    LABEL,
+    LINK,
+    RDF_TYPE,
+    REPLACED_BY,
+    TITLE,
+    URL,
+    KGIndex,
+)
 from server.graph.prefixes import expand_external
 from server.graph.schemadoc import SchemaDoc
 
 EDAM_BROWSER = "https://edamontology.github.io/edam-browser/#"
-DESCRIPTION = expand("dcterms:description")
-LINK = expand("dlbio:link")
 SEE_ALSO = expand("rdfs:seeAlso")
 LISTING = expand("prov:qualifiedDerivation")
 CITATION = expand("schema:citation")
 CODE = expand("schema:codeRepository")
-URL = expand("schema:url")
 #: Literal identifiers → the Bioregistry prefix that makes them links.
 IDENTIFIERS = {
     expand("bibo:doi"): ("doi", "DOI"),

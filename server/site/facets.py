@@ -15,12 +15,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from kg.namespaces import EDAM, expand
-from server.graph.kgindex import BROADER, ISSUED, SUBCLASS, KGIndex
+from server.graph.kgindex import BROADER, DESCRIPTION, ISSUED, SUBCLASS, KGIndex
 from server.graph.schemadoc import SchemaDoc
 from server.site.history import status
 from server.site.related import METHOD
 
-DESCRIPTION = expand("dcterms:description")
 TEXT_PREDICATES = (expand("rdfs:label"), expand("skos:altLabel"), expand("dcterms:title"))
 
 
