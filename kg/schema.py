@@ -2,14 +2,18 @@
 
 Generated artifacts (JSON Schema, SHACL shapes, OWL, Markdown docs and a slot/class URI index)
 go to ``build/schema/``, keyed by the schema file's SHA-256 so they are regenerated exactly when
-the schema changes and LinkML (slow to import) is loaded only then. What the build needs (JSON
-Schema, shapes, index) is generated in-process; OWL, docs and the site's schema documentation in a child process forked once LinkML is
-imported, on the other core.
+the schema changes and LinkML (slow to import) is loaded only then, and of its generators only
+the four used. What the build needs (JSON Schema, shapes, index) is generated in-process; OWL,
+docs and the site's schema documentation in a child process forked once LinkML is imported, on
+the other core.
 """
 
 from __future__ import annotations
 
+import ast
 import hashlib
+import importlib
+import importlib.util
 import json
 import os
 import shutil
@@ -100,35 +104,85 @@ def _index(schema: Path) -> dict[str, Any]:
     return {"classes": classes, "enums": enums, "relation_chains": chains}
 
 
+GENERATORS = "linkml.generators"
+
+
+def _generator(module: str, name: str) -> type:
+    """LinkML's generator class ``name`` from ``linkml.generators.<module>``."""
+    _lazy_generators_package()
+    return getattr(importlib.import_module(f"{GENERATORS}.{module}"), name)
+
+
+def _lazy_generators_package() -> None:
+    """Register ``linkml.generators`` with each name its ``__init__`` imports resolved on first
+    use (PEP 562), instead of running that ``__init__``.
+
+    It imports all ~20 generators (SQLAlchemy's, pydantic's, ...): 0.5 s of a cold build, which
+    uses three (and the docs generator, which imports two names from the package). The lazy
+    package is used only when the ``__init__`` consists of ``from linkml.generators.<m> import
+    <Name>`` lines and ``__all__``, so every name the real one offers resolves; otherwise (a
+    changed LinkML) the package is imported as it is.
+    """
+    if GENERATORS in sys.modules:
+        return
+    spec = importlib.util.find_spec(GENERATORS)
+    exports = _lazy_exports(Path(spec.origin).read_text(encoding="utf-8"))
+    if exports is None:
+        importlib.import_module(GENERATORS)
+        return
+    package = importlib.util.module_from_spec(spec)
+
+    def __getattr__(name: str) -> Any:
+        if name not in exports:
+            raise AttributeError(f"module {GENERATORS!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(exports[name]), name)
+        setattr(package, name, value)
+        return value
+
+    package.__getattr__ = __getattr__
+    sys.modules[GENERATORS] = package
+
+
+def _lazy_exports(init: str) -> dict[str, str] | None:
+    """``{name: module}`` of a package ``__init__`` made only of a docstring, ``from ... import
+    name`` lines and ``__all__``; None for anything else."""
+    exports = {}
+    for node in ast.parse(init).body:
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            exports.update({alias.asname or alias.name: node.module for alias in node.names})
+        elif isinstance(node, ast.Assign) and [ast.unparse(t) for t in node.targets] == ["__all__"]:
+            continue
+        elif not (isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)):
+            return None
+    return exports
+
+
 def _generate(schema: Path, folder: Path) -> None:
     """What the build needs: JSON Schema, SHACL shapes and the index."""
-    from linkml.generators.jsonschemagen import JsonSchemaGenerator
-    from linkml.generators.shaclgen import ShaclGenerator
-
     source = str(schema)
-    (folder / "dlbio.schema.json").write_text(JsonSchemaGenerator(source).serialize())
-    (folder / "dlbio.shacl.ttl").write_text(ShaclGenerator(source).serialize())
+    json_schema = _generator("jsonschemagen", "JsonSchemaGenerator")(source)
+    shapes = _generator("shaclgen", "ShaclGenerator")(source)
+    (folder / "dlbio.schema.json").write_text(json_schema.serialize())
+    (folder / "dlbio.shacl.ttl").write_text(shapes.serialize())
     (folder / INDEX_FILE).write_text(json.dumps(_index(schema), indent=1, sort_keys=True))
 
 
 def generate_extras(schema: Path, folder: Path) -> None:
     """OWL, Markdown docs and the site's schema documentation into ``folder`` (each moved in
     place whole), then the done mark."""
-    from linkml.generators.docgen import DocGenerator
-    from linkml.generators.owlgen import OwlSchemaGenerator
-
     from kg.release_docs import cached_schema_documentation
 
     source = str(schema)
     staging = Path(tempfile.mkdtemp(prefix=".extras-", dir=folder))
-    owl = OwlSchemaGenerator(
+    owl = _generator("owlgen", "OwlSchemaGenerator")(
         source,
         consolidate_cardinality_axioms=True,
         skip_vacuous_min_zero_cardinality_axioms=True,
         skip_vacuous_local_range_axioms=True,
     )
     (staging / "dlbio.owl.ttl").write_text(owl.serialize())
-    DocGenerator(source, mergeimports=False).serialize(directory=str(staging / "docs"))
+    docs = _generator("docgen", "DocGenerator")(source, mergeimports=False)
+    docs.serialize(directory=str(staging / "docs"))
     os.replace(staging / "dlbio.owl.ttl", folder / "dlbio.owl.ttl")
     shutil.rmtree(folder / "docs", ignore_errors=True)
     os.replace(staging / "docs", folder / "docs")
@@ -153,9 +207,9 @@ class Extras:
     for importing it again (~1 s of a cold build's critical path); ``wait`` is idempotent."""
 
     def __init__(self, schema: Path, folder: Path) -> None:
-        import linkml.generators  # noqa: F401 (imported once, shared with the child)
-
         from kg.parallel import Forked
+
+        _generator("jsonschemagen", "JsonSchemaGenerator")  # LinkML imported once, shared
 
         self._child: Forked | None = Forked(generate_extras, schema, folder)
 
@@ -215,7 +269,3 @@ def ensure_artifacts(schema: Path, out_root: Path, wait: bool = True) -> SchemaA
     if wait:
         artifacts.finish()
     return artifacts
-
-
-if __name__ == "__main__":
-    generate_extras(Path(sys.argv[1]), Path(sys.argv[2]))

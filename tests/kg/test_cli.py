@@ -5,6 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from pyoxigraph import RdfFormat, parse
@@ -130,7 +133,9 @@ def test_syntax_error_names_an_unknown_prefix_and_the_declared_ones(runner, buil
 def test_syntax_error_places_a_misspelt_keyword_at_the_word(runner, built_fixture):
     result = _query(runner, built_fixture, "SELEC ?x WHERE { ?x ?p ?y }")
     assert result.exit_code == 2
-    assert "error at 1:1: unknown word 'SELEC'; expected here: BASE, PREFIX, SELECT" in result.output
+    assert (
+        "error at 1:1: unknown word 'SELEC'; expected here: BASE, PREFIX, SELECT" in result.output
+    )
     assert "Did you mean SELECT?" in result.output
 
 
@@ -138,3 +143,45 @@ def test_syntax_error_says_a_brace_is_unclosed(runner, built_fixture):
     result = _query(runner, built_fixture, "SELECT ?x WHERE { ?x ?p ?y ")
     assert result.exit_code == 2
     assert "unclosed brace: the '{' opened at 1:17 is never closed" in result.output
+
+
+def _console(*args: str) -> subprocess.CompletedProcess:
+    """The installed ``dlbio`` console script (its entry point ends the process itself)."""
+    dlbio = Path(sys.executable).parent / "dlbio"
+    return subprocess.run([str(dlbio), *args], capture_output=True, text=True, timeout=300)
+
+
+def test_console_script_build_exits_0_with_the_whole_report(fixture_paths):
+    done = _console(
+        "build", "--data", str(fixture_paths.data), "--build-dir", str(fixture_paths.build)
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Built version" in done.stderr
+    assert (fixture_paths.current / "manifest.json").is_file()
+
+
+def test_console_script_build_of_invalid_data_exits_1_and_says_why(fixture_paths):
+    methods = fixture_paths.data / "methods.yaml"
+    methods.write_text(methods.read_text() + "  - id: [unclosed\n")
+    done = _console(
+        "build", "--data", str(fixture_paths.data), "--build-dir", str(fixture_paths.build)
+    )
+    assert done.returncode == 1
+    assert "methods.yaml" in done.stderr
+    assert done.stderr.rstrip().endswith("The previously built KG (if any) is unchanged.")
+    assert not fixture_paths.current.exists()
+
+
+def test_console_script_output_is_complete_when_piped(built_fixture):
+    """Everything written before the process ends reaches a pipe (the streams are flushed)."""
+    build_dir = str(built_fixture.release.parent.parent)
+    done = _console("query", "SELECT * { ?s ?p ?o }", "--format", "json", "--build-dir", build_dir)
+    assert done.returncode == 0, done.stderr
+    bindings = json.loads(done.stdout)["results"]["bindings"]  # a cut-off document fails here
+    assert len(bindings) >= built_fixture.triples
+
+
+def test_console_script_usage_error_exits_2():
+    done = _console("query", "SELECT", "--format", "nonsense")
+    assert done.returncode == 2
+    assert "nonsense" in done.stderr

@@ -96,3 +96,41 @@ def test_build_generates_json_schema_shacl_owl_and_docs(schema_cache):
         "sh:targetClass" in artifacts.shacl.read_text()
         or "targetClass" in artifacts.shacl.read_text()
     )
+
+
+LAZY_CHECK = """
+import sys
+from kg.schema import _generator
+
+_generator("docgen", "DocGenerator")  # imports two names from the package itself
+import linkml.generators as package
+from linkml.generators import OwlSchemaGenerator, JsonSchemaGenerator
+from linkml.generators.owlgen import OwlSchemaGenerator as direct
+
+assert OwlSchemaGenerator is direct
+assert JsonSchemaGenerator.__module__ == "linkml.generators.jsonschemagen"
+try:
+    package.NoSuchGenerator
+except AttributeError:
+    pass
+else:
+    raise AssertionError("an unknown name resolved")
+print(sorted(n for n in sys.modules if n.split(".")[0] == "sqlalchemy"))
+"""
+
+
+def test_generators_package_resolves_names_lazily_without_the_unused_generators():
+    done = subprocess.run(
+        [sys.executable, "-c", LAZY_CHECK], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"  # SQLAlchemy's generator (and SQLAlchemy) never loaded
+
+
+def test_lazy_generators_package_only_for_an_init_of_plain_imports():
+    from kg.schema import _lazy_exports
+
+    plain = '"""Doc."""\nfrom a.b import C, D as E\n__all__ = ["C", "E"]\n'
+    assert _lazy_exports(plain) == {"C": "a.b", "E": "a.b"}
+    for other in ("x = 1\n", "import os\n", "from . import c\n", "if True:\n    pass\n"):
+        assert _lazy_exports(plain + other) is None, other
