@@ -33,8 +33,9 @@ DUMP_FORMATS = {
     "dlbio.jsonld": (RdfFormat.JSON_LD, "application/ld+json"),
 }
 GZIP_TYPE = "application/gzip"
-#: A Turtle line's tokens: a literal with its tag or datatype, a run of non-space, or space.
-_TOKENS = re.compile(rb'"(?:[^"\\]|\\.)*"\S*|[^\s"]+|\s+')
+#: In a Turtle line: a literal with its tag or datatype (passed over whole, so nothing inside it is
+#: taken for a name), or a run of non-space holding a backslash (an escaped local name).
+_ESCAPED_NAME = re.compile(rb'"(?:[^"\\]|\\.)*"\S*|[^\s"]*\\[^\s"]*')
 _ESCAPE = re.compile(rb"\\(.)")
 _NAMESPACES = {prefix.encode(): iri.encode() for prefix, iri in PREFIXES.items()}
 #: Lines per write when streaming N-Triples.
@@ -173,9 +174,10 @@ def by_subject(triples: Iterable[Any]) -> Iterator[tuple[Any, list[Any]]]:
         yield subject, list(group)
 
 
-def _full_iri(token: bytes) -> bytes:
+def _full_iri(match: re.Match[bytes]) -> bytes:
     """``prefix:local\\#part`` → ``<namespace-IRI local#part>``; other tokens unchanged."""
-    if token[:1] in b'"<' or b"\\" not in token or b":" not in token:
+    token = match.group()
+    if token[:1] in b'"<' or b":" not in token:
         return token
     prefix, _, local = token.partition(b":")
     return b"<" + _NAMESPACES[prefix] + _ESCAPE.sub(rb"\1", local) + b">"
@@ -186,7 +188,7 @@ def _fixed(text: bytes) -> bytes:
     if b"\\" not in text:
         return text
     lines = text.split(b"\n")
-    return b"\n".join(b"".join(map(_full_iri, _TOKENS.findall(ln))) if b"\\" in ln else ln
+    return b"\n".join(_ESCAPED_NAME.sub(_full_iri, ln) if b"\\" in ln else ln
                       for ln in lines)  # fmt: skip
 
 
