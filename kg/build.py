@@ -104,10 +104,13 @@ def graph_lines(
     triple is all that is kept (:func:`kg.dumps.sorted_lines` orders them)."""
     lines: list[str] = []
     append, used = lines.append, set()
-    for t in chain(Converter(artifacts).triples(records), examples):
-        append(str(t))
-        if isinstance(t.object, NamedNode) and t.object.value.startswith(EDAM):
-            used.add(t.object.value)
+    example_statements = ((t.subject, t.predicate, t.object) for t in examples)
+    for subject, predicate, obj in chain(
+        Converter(artifacts).statements(records), example_statements
+    ):
+        append(f"{subject} {predicate} {obj}")  # the text of str(Triple(...))
+        if isinstance(obj, NamedNode) and obj.value.startswith(EDAM):
+            used.add(obj.value)
     terms = ancestry("edam:" + iri[len(EDAM) :] for iri in used)
     lines.extend(map(str, edam_triples(terms.values())))
     return lines

@@ -59,7 +59,7 @@ def example_triples(path: Path, artifacts: SchemaArtifacts) -> list[Triple]:
     node = NamedNode(expand(rid) if isinstance(rid, str) and ":" in rid else "https://ex.org/n")
     slots = artifacts.slots[cls]
     known = {k: v for k, v in data.items() if k in slots}
-    triples = list(Converter(artifacts)._node_triples(node, cls, known))
+    triples = Converter(artifacts).node_triples(node, cls, known)
     for name, value in data.items():
         if name not in slots:
             triples.append(Triple(node, NamedNode(DLBIO + name), Literal(str(value))))
