@@ -270,8 +270,11 @@ def _exit(code: int | str | None) -> None:
     import threading
 
     logging.shutdown()
-    sys.stdout.flush()
-    sys.stderr.flush()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except OSError:  # a reader gone (``dlbio query … | head``): nothing more can be said
+        os._exit(code or 1)
     processes = sys.modules.get("multiprocessing")
     waited_for = [
         t for t in threading.enumerate() if not t.daemon and t is not threading.main_thread()
