@@ -118,10 +118,10 @@ def _lazy_generators_package() -> None:
     use (PEP 562), instead of running that ``__init__``.
 
     It imports all ~20 generators (SQLAlchemy's, pydantic's, ...): 0.5 s of a cold build, which
-    uses three (and the docs generator, which imports two names from the package). The lazy
-    package is used only when the ``__init__`` consists of ``from linkml.generators.<m> import
-    <Name>`` lines and ``__all__``, so every name the real one offers resolves; otherwise (a
-    changed LinkML) the package is imported as it is.
+    uses four (the docs generator imports two more names from the package). The lazy package is
+    used only when the ``__init__`` consists of ``from linkml.generators.<m> import <Name>``
+    lines and ``__all__``, so every name the ``__init__`` imports resolves (``import *`` is not
+    offered); otherwise (a changed LinkML) the package is imported as it is.
     """
     if GENERATORS in sys.modules:
         return

@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
-from pyoxigraph import RdfFormat, Store, parse
+from pyoxigraph import Literal, NamedNode, RdfFormat, Store, Triple, parse
 
 from kg.build import build
 from kg.errors import DataInvalid
@@ -208,3 +208,24 @@ def test_parses_are_cached_by_content_and_an_edit_is_seen(fixture_paths: Paths):
     assert second.version != first.version
     assert "DanQ2" in (second.release / "dlbio.nt").read_text()
     assert len(list(fixture_paths.parse_cache.glob("*.pickle"))) == len(cached) + 1
+
+
+@pytest.mark.parametrize(
+    "obj",
+    [
+        NamedNode("https://w3id.org/dlbio/method/x#link-1"),
+        Literal("plain"),
+        Literal('quote " backslash \\ newline \n tab \t return \r'),
+        Literal("café ☕ \u0007 bell"),
+        Literal("Tiếng Việt", language="vi"),
+        Literal("2024-01-02T03:04:05Z", datatype=NamedNode(PREFIXES["xsd"] + "dateTime")),
+        Literal("42", datatype=NamedNode(PREFIXES["xsd"] + "integer")),
+    ],
+)
+def test_a_statement_line_is_the_text_of_its_triple(obj):
+    """kg.build.graph_lines writes f"{s} {p} {o}" for the text of str(Triple(s, p, o))."""
+    subject, predicate = (
+        NamedNode("https://w3id.org/dlbio/method/x"),
+        NamedNode(PREFIXES["rdfs"] + "label"),
+    )
+    assert f"{subject} {predicate} {obj}" == str(Triple(subject, predicate, obj))
